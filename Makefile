@@ -1,0 +1,137 @@
+# Faro — plain Makefile.
+#
+#   make            build build/faro (the kiosk) and build/faro-pack (the content tool)
+#   make run        set up what is missing, build, open the kiosk on the embedded default content
+#   make test       set up what is missing, build under AddressSanitizer + UBSan, run every test
+#   make bench      build optimised and print the performance figures (name: value unit)
+#   make install    install to $(DESTDIR)$(PREFIX) (bin/, share/faro/)
+#   make clean      remove $(BUILD)
+#
+# Variables:
+#   BUILD    output folder (default build; ignored by git)
+#   PREFIX   install prefix (default /usr/local); DESTDIR staging root for packagers
+#   CC       C compiler; CFLAGS/LDFLAGS from the user are appended last
+#   RUNARGS  extra arguments for `make run` (e.g. RUNARGS=--fullscreen)
+#
+# Layout: every src/*.c except the two programs' mains (main.c, faro_pack.c)
+# is a library module linked into both programs and into every test
+# tests/test_<module>.c.  Release objects go to $(BUILD)/obj, sanitizer
+# objects to $(BUILD)/asan.  The default content pack is built from
+# content/default by faro-pack and embedded into the kiosk binary (src/embed.S).
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+RUNARGS ?=
+
+PKGS := sdl2 SDL2_ttf SDL2_image yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode
+# Debian packages: libraries (checked with pkg-config) and tools/data the tests use.
+DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libyaml-dev libsqlite3-dev \
+        libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev
+TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core
+TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/Xvfb /usr/bin/minisign \
+              /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth
+
+WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+DEFS     := -D_GNU_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lmd4c-html -lpthread -lm
+OPT      := -O2 -g
+SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
+
+MAINS   := src/main.c src/faro_pack.c
+LIBSRC  := $(filter-out $(MAINS),$(wildcard src/*.c))
+TESTSRC := $(wildcard tests/test_*.c)
+TOOLSRC := $(wildcard tests/tools/*.c)
+
+OBJ      := $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
+ASAN_OBJ := $(LIBSRC:src/%.c=$(BUILD)/asan/%.o)
+TESTS    := $(TESTSRC:tests/%.c=$(BUILD)/asan/tests/%)
+TOOLS    := $(TOOLSRC:tests/tools/%.c=$(BUILD)/tools/%)
+PACK     := $(BUILD)/default.faro
+CONTENT  := $(shell find content/default -type f 2>/dev/null)
+
+.PHONY: all run test bench install clean setup setup-test check-deps
+all: $(BUILD)/faro $(BUILD)/faro-pack
+
+# ---- set-up: install what is missing (apt-get when root, else print the command) ----
+setup:
+	@missing=""; for p in $(PKGS); do pkg-config --exists $$p || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "faro: missing libraries:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBS) >/dev/null || exit 1; \
+	  else echo "run: sudo apt-get install -y $(DEBS)"; exit 1; fi; fi
+
+setup-test: setup
+	@missing=""; for f in $(TEST_FILES); do [ -e $$f ] || missing="$$missing $$f"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "faro: missing test tools:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS) >/dev/null || exit 1; \
+	  else echo "run: sudo apt-get install -y $(TEST_DEBS)"; exit 1; fi; fi
+
+# ---- release build ----
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CFLAGS) $(OPT) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/obj/embed.o: src/embed.S $(PACK) | $(BUILD)/obj
+	$(CC) -c -DFARO_PACK_PATH='"$(PACK)"' $< -o $@
+
+$(BUILD)/faro: $(BUILD)/obj/main.o $(BUILD)/obj/embed.o $(OBJ)
+	$(CC) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/faro-pack: $(BUILD)/obj/faro_pack.o $(OBJ)
+	$(CC) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+$(PACK): $(BUILD)/faro-pack $(CONTENT)
+	$(BUILD)/faro-pack build content/default -o $@
+
+# ---- sanitizer build (tests) ----
+$(BUILD)/asan/%.o: src/%.c | $(BUILD)/asan
+	$(CC) $(ALL_CFLAGS) $(SAN) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/embed.o: src/embed.S $(PACK) | $(BUILD)/asan
+	$(CC) -c -DFARO_PACK_PATH='"$(PACK)"' $< -o $@
+
+$(BUILD)/asan/faro: $(BUILD)/asan/main.o $(BUILD)/asan/embed.o $(ASAN_OBJ)
+	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/asan/faro-pack: $(BUILD)/asan/faro_pack.o $(ASAN_OBJ)
+	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/asan/tests/%: tests/%.c tests/check.h $(BUILD)/asan/embed.o $(ASAN_OBJ) | $(BUILD)/asan/tests
+	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc $(CFLAGS) $< $(BUILD)/asan/embed.o $(ASAN_OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+# helper programs for tests and bench (optimised, no sanitizers)
+$(BUILD)/tools/%: tests/tools/%.c $(OBJ) $(BUILD)/obj/embed.o | $(BUILD)/tools
+	$(CC) $(ALL_CFLAGS) $(OPT) -Isrc $(CFLAGS) $< $(BUILD)/obj/embed.o $(OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+$(BUILD)/obj $(BUILD)/asan $(BUILD)/asan/tests $(BUILD)/tools:
+	mkdir -p $@
+
+# ---- the two commands, and the rest ----
+run: setup
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/faro $(RUNARGS)
+
+test: setup-test
+	@$(MAKE) --no-print-directory all $(BUILD)/asan/faro $(BUILD)/asan/faro-pack $(TESTS) $(TOOLS)
+	@BUILD=$(BUILD) sh tests/run.sh
+
+bench: setup-test
+	@$(MAKE) --no-print-directory all $(TOOLS)
+	@BUILD=$(BUILD) sh tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/faro/fonts $(DESTDIR)$(PREFIX)/share/faro/locales
+	install -m 755 $(BUILD)/faro $(BUILD)/faro-pack $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 assets/fonts/* $(DESTDIR)$(PREFIX)/share/faro/fonts/
+	install -m 644 locales/*.yaml $(DESTDIR)$(PREFIX)/share/faro/locales/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/asan/*.d $(BUILD)/asan/tests/*.d $(BUILD)/tools/*.d)
