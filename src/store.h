@@ -1,0 +1,124 @@
+/*
+ * store.h — read-only access to the installed packs, merged into one view.
+ *
+ * The screens ask the store questions (the topics, the articles of a topic,
+ * one article in a language, the services of a kind) and never write SQL.
+ * Every pack is a SQLite database opened read-only and hardened (see
+ * store.c); the embedded default pack is opened from memory with
+ * sqlite3_deserialize.  Packs are consulted in the order they were added,
+ * highest precedence first: when two packs define the same topic, article
+ * or service id, the first one added wins.
+ *
+ * Text is chosen by a language chain (NULL-terminated list, e.g.
+ * {"ht", "fr", "en", NULL}): the first language of the chain that the item
+ * has; when it has none of them, any language it has (so something is shown
+ * rather than nothing).  `lang` in each result says which one was used.
+ *
+ * Results are owned by a result object freed with store_result_free; all
+ * strings inside live as long as it does.  Strings are never NULL (empty
+ * when the column is empty).
+ */
+#ifndef FARO_STORE_H
+#define FARO_STORE_H
+
+#include <stddef.h>
+
+typedef struct store store;
+
+typedef struct store_topic {
+    const char *id, *icon, *title, *summary, *lang;
+    int narticles;
+} store_topic;
+
+typedef struct store_article {
+    const char *id, *topic, *title, *summary, *lang;
+    const char *body;          /* Markdown; "" in list results */
+} store_article;
+
+typedef struct store_service {
+    const char *id, *kind, *name, *notes, *lang;
+    const char *country, *region, *city, *address;
+    const char *phones, *messaging;   /* E.164 numbers separated by ';' */
+    const char *hours, *languages, *cost, *nationalities; /* lists separated by ';' */
+    const char *verified, *verified_by;  /* YYYY-MM-DD, free text */
+    double lat, lon;
+    int has_coords, example;
+} store_service;
+
+typedef struct store_pack_info {
+    const char *id, *layer, *type, *title, *languages, *created, *source;
+    long version;
+} store_pack_info;
+
+/* One answer: an array of n items of the kind asked for. */
+typedef struct store_result {
+    int n;
+    union {
+        store_topic *topics;
+        store_article *articles;
+        store_service *services;
+        store_pack_info *packs;
+    } u;
+} store_result;
+
+/* Creates an empty store.  NULL when out of memory. */
+store *store_new(void);
+
+/* Closes every pack and frees the store (accepts NULL). */
+void store_free(store *s);
+
+/*
+ * Adds the pack file at `path`, opened read-only, after checking it is a
+ * Faro pack of format FARO_PACK_FORMAT with exactly the schema tables.
+ * Returns 0, or a negative FARO_E* code with err naming the file and the
+ * reason; on error the store is unchanged.
+ */
+int store_add_file(store *s, const char *path, char *err, size_t errlen);
+
+/*
+ * Adds a pack held in memory (the embedded default).  `data` must outlive
+ * the store and is never written.  `name` is used in messages.  Same
+ * checks and errors as store_add_file.
+ */
+int store_add_memory(store *s, const void *data, size_t len, const char *name,
+                     char *err, size_t errlen);
+
+/* Number of packs open. */
+int store_pack_count(const store *s);
+
+/* Topics in display order; narticles counts their articles. */
+int store_topics(store *s, const char *const *langs, store_result **out,
+                 char *err, size_t errlen);
+
+/* One topic (n = 1), or FARO_ENOTFOUND. */
+int store_topic(store *s, const char *id, const char *const *langs,
+                store_result **out, char *err, size_t errlen);
+
+/* Articles of a topic in display order (title and summary, body ""). */
+int store_articles(store *s, const char *topic, const char *const *langs,
+                   store_result **out, char *err, size_t errlen);
+
+/* One article with its body (n = 1), or FARO_ENOTFOUND. */
+int store_article(store *s, const char *id, const char *const *langs,
+                  store_result **out, char *err, size_t errlen);
+
+/* Services of one kind (NULL or "" for all), in directory order. */
+int store_services(store *s, const char *kind, const char *const *langs,
+                   store_result **out, char *err, size_t errlen);
+
+/* One service (n = 1), or FARO_ENOTFOUND. */
+int store_service(store *s, const char *id, const char *const *langs,
+                  store_result **out, char *err, size_t errlen);
+
+/* Kinds that have at least one service, in SCHEMA_KINDS order: fills
+ * kinds[] with pointers to static strings, returns the count. */
+int store_service_kinds(store *s, const char **kinds, int max);
+
+/* The packs open, in precedence order (meta of each). */
+int store_packs(store *s, const char *const *langs, store_result **out,
+                char *err, size_t errlen);
+
+/* Frees a result (accepts NULL). */
+void store_result_free(store_result *r);
+
+#endif
