@@ -1,0 +1,127 @@
+/*
+ * cfg.c — reads the kiosk's YAML configuration over built-in defaults.
+ *
+ * Each key has a small setter that validates its value; a bad key keeps
+ * its default and is reported, so a typo never stops a kiosk from starting.
+ */
+#include "cfg.h"
+#include "log.h"
+#include "yml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cfg_defaults(cfg *c)
+{
+    memset(c, 0, sizeof *c);
+    c->idle_timeout_s = 90;
+    c->width = 1280;
+    c->height = 800;
+    c->stale_days = 365;
+    c->text_cache_mb = 16;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v;
+    if (!s || !*s)
+        return -1;
+    v = strtol(s, &end, 10);
+    if (*end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+    if (!s)
+        return -1;
+    if (!strcmp(s, "true") || !strcmp(s, "yes")) { *out = 1; return 0; }
+    if (!strcmp(s, "false") || !strcmp(s, "no")) { *out = 0; return 0; }
+    return -1;
+}
+
+static int set_path(char *dst, const char *s)
+{
+    if (!s || strlen(s) >= CFG_PATH_MAX)
+        return -1;
+    strcpy(dst, s);
+    return 0;
+}
+
+static int valid_lang(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n < 2 || n > FARO_MAX_LANG_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int set_langs(cfg *c, const yml_node *seq)
+{
+    int n = 0;
+    if (yml_type(seq) != YML_SEQ || yml_len(seq) > FARO_MAX_LANGS)
+        return -1;
+    for (int i = 0; i < yml_len(seq); i++) {
+        const char *s = yml_str(yml_at(seq, i));
+        if (!valid_lang(s))
+            return -1;
+        strcpy(c->langs[n++], s);
+    }
+    c->nlangs = n;
+    return 0;
+}
+
+static int apply_key(cfg *c, const char *key, const yml_node *v)
+{
+    const char *s = yml_str(v);
+    if (!strcmp(key, "data_dir")) return set_path(c->data_dir, s);
+    if (!strcmp(key, "assets_dir")) return set_path(c->assets_dir, s);
+    if (!strcmp(key, "locales_dir")) return set_path(c->locales_dir, s);
+    if (!strcmp(key, "languages")) return set_langs(c, v);
+    if (!strcmp(key, "idle_timeout_s")) return parse_int(s, 5, 86400, &c->idle_timeout_s);
+    if (!strcmp(key, "fullscreen")) return parse_bool(s, &c->fullscreen);
+    if (!strcmp(key, "width")) return parse_int(s, 320, 7680, &c->width);
+    if (!strcmp(key, "height")) return parse_int(s, 240, 4320, &c->height);
+    if (!strcmp(key, "stale_days")) return parse_int(s, 1, 36500, &c->stale_days);
+    if (!strcmp(key, "text_cache_mb")) return parse_int(s, 1, 1024, &c->text_cache_mb);
+    return -2;
+}
+
+int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
+{
+    int rc = 0;
+    yml_node *root = yml_load_file(path, err, errlen);
+    if (!root) {
+        log_msg("config: %s", err);
+        return FARO_EPARSE;
+    }
+    if (yml_type(root) != YML_MAP) {
+        snprintf(err, errlen, "%s:%d: the configuration must be a mapping of keys", path, yml_line(root));
+        log_msg("config: %s", err);
+        yml_free(root);
+        return FARO_EPARSE;
+    }
+    for (int i = 0; i < yml_len(root); i++) {
+        const char *key = yml_key_at(root, i);
+        const yml_node *v = yml_at(root, i);
+        int r = apply_key(c, key, v);
+        if (r == 0)
+            continue;
+        char msg[FARO_MAX_ERRLEN];
+        snprintf(msg, sizeof msg, "%s:%d: %s '%s'; keeping the default", path, yml_line(v),
+                 r == -2 ? "unknown key" : "bad value for", key);
+        log_msg("config: %s", msg);
+        if (rc == 0)
+            snprintf(err, errlen, "%s", msg);
+        rc = FARO_EPARSE;
+    }
+    yml_free(root);
+    return rc;
+}

@@ -1,0 +1,22 @@
+/*
+ * log.h — the kiosk's log: one line per event to stderr, and the last
+ * LOG_RING lines kept in memory for the admin console.  Lines must never
+ * hold personal data (nothing a migrant typed or looked at).
+ */
+#ifndef FARO_LOG_H
+#define FARO_LOG_H
+
+#define LOG_RING 128
+#define LOG_LINE 256
+
+/* Logs one printf-style line (truncated to LOG_LINE). */
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Silences stderr output (tests that expect errors); the ring still fills. */
+void log_quiet(int quiet);
+
+/* Lines kept, oldest first: i in [0, log_count()). */
+int log_count(void);
+const char *log_line(int i);
+
+#endif
