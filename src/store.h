@@ -25,17 +25,19 @@
 
 typedef struct store store;
 
-typedef struct store_topic {
+/* Items are named by struct tag (struct store_topic): the plain names
+ * store_topic, store_article and store_service are the functions below. */
+struct store_topic {
     const char *id, *icon, *title, *summary, *lang;
     int narticles;
-} store_topic;
+};
 
-typedef struct store_article {
+struct store_article {
     const char *id, *topic, *title, *summary, *lang;
     const char *body;          /* Markdown; "" in list results */
-} store_article;
+};
 
-typedef struct store_service {
+struct store_service {
     const char *id, *kind, *name, *notes, *lang;
     const char *country, *region, *city, *address;
     const char *phones, *messaging;   /* E.164 numbers separated by ';' */
@@ -43,10 +45,11 @@ typedef struct store_service {
     const char *verified, *verified_by;  /* YYYY-MM-DD, free text */
     double lat, lon;
     int has_coords, example;
-} store_service;
+};
 
 typedef struct store_pack_info {
-    const char *id, *layer, *type, *title, *languages, *created, *source;
+    const char *id, *layer, *type, *title, *languages, *created;
+    const char *source;        /* the path or name it was added from */
     long version;
 } store_pack_info;
 
@@ -54,9 +57,9 @@ typedef struct store_pack_info {
 typedef struct store_result {
     int n;
     union {
-        store_topic *topics;
-        store_article *articles;
-        store_service *services;
+        struct store_topic *topics;
+        struct store_article *articles;
+        struct store_service *services;
         store_pack_info *packs;
     } u;
 } store_result;
