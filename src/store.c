@@ -93,7 +93,7 @@ enum {
 };
 
 static const char *const query_sql[Q_COUNT] = {
-    [Q_TOPICS] = TOPIC_SQL " WHERE ?2 IS NULL ORDER BY t.position, t.id",
+    [Q_TOPICS] = TOPIC_SQL " ORDER BY t.position, t.id",
     [Q_TOPIC] = TOPIC_SQL " WHERE t.id = ?2",
     [Q_ARTICLES] = ARTICLE_SQL("''") " WHERE a.topic = ?2 ORDER BY a.position, a.id",
     [Q_ARTICLE] = ARTICLE_SQL("x.body") " WHERE a.id = ?2",
@@ -602,9 +602,9 @@ static int check_header(const char *name, const unsigned char *h, size_t hlen,
         page = 65536;
     pages = ((unsigned long long)h[28] << 24) | ((unsigned)h[29] << 16) |
             ((unsigned)h[30] << 8) | h[31];
-    if (page < 512 || (page & (page - 1)) || len % page)
+    if (page < 512 || (page & (page - 1)))
         return fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database "
-                    "(page size %llu, %llu bytes)", name, page, len);
+                    "(page size %llu)", name, page);
     if (pages * page != len)
         return fail(err, errlen, FARO_EPACK, "%s: truncated or padded: the header "
                     "says %llu bytes, there are %llu", name, pages * page, len);
@@ -818,8 +818,10 @@ static int check_integrity(struct store_pack *pk, char *err, size_t errlen)
         goto done;
     }
     res = (const char *)sqlite3_column_text(st, 0);
+    if (res && strncmp(res, "*** in database", 15) == 0 && strchr(res, '\n'))
+        res = strchr(res, '\n') + 1;   /* "*** in database main ***\nPage 2: ..." */
     if (!res || strcmp(res, "ok") != 0)
-        rc = fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %s",
+        rc = fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %.200s",
                   pk->name, res ? res : "quick_check failed");
 done:
     sqlite3_finalize(st);
