@@ -342,3 +342,19 @@ void ui_dump(const ui_tree *t, FILE *f)
         fputc('\n', f);
     }
 }
+
+void ui_text_params(const ui_widget *w, txt_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->text = w->text ? w->text : "";
+    p->len = -1;
+    p->bold = w->bold;
+    p->nbold = w->nbold;
+    p->px = w->px;
+    p->bold_all = w->bold_all;
+    p->width = w->r.w;
+    p->max_lines = w->max_lines;
+    p->dir = w->dir;
+    p->align = w->align;
+    p->icon = w->icon;
+}

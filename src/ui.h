@@ -112,4 +112,7 @@ int ui_animate(ui_tree *t, uint64_t ms);
 /* Writes the tree, one widget a line, for tests and debugging. */
 void ui_dump(const ui_tree *t, FILE *f);
 
+/* The text parameters a widget is measured and drawn with (width = r.w). */
+void ui_text_params(const ui_widget *w, txt_params *p);
+
 #endif

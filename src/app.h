@@ -1,0 +1,69 @@
+/*
+ * app.h — the kiosk's state machine: which screen is shown, the visit's
+ * history, the reader's language, input and the idle reset.
+ *
+ * The app owns the widget tree and rebuilds it only when something changed
+ * (navigation, language, window size).  Time is passed in by the caller in
+ * milliseconds, so the script player can run it on a virtual clock.
+ *
+ * States: LANGUAGE --tap language--> HOME --tap tile--> TOPIC --> ARTICLE,
+ * HOME --> DIRECTORY --> SERVICE; Back pops the history, Home returns to
+ * HOME, Language to LANGUAGE.  After idle_timeout_s without input, from any
+ * screen: LANGUAGE with an empty history and no language (app_tick).
+ */
+#ifndef FARO_APP_H
+#define FARO_APP_H
+
+#include <stdint.h>
+#include "cfg.h"
+#include "loc.h"
+#include "screens.h"
+#include "store.h"
+#include "txt.h"
+#include "ui.h"
+
+typedef struct app app;
+
+/* Creates the app on the language screen.  The store, locales and text
+ * engine are borrowed and must outlive it.  NULL when out of memory. */
+app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt);
+void app_free(app *a);                         /* accepts NULL */
+
+/* Sets the screen size in px (rebuilds on the next app_tree). */
+void app_resize(app *a, int w, int h);
+
+/* Current tree, rebuilt first if something changed. */
+ui_tree *app_tree(app *a);
+
+/* Input, times in ms.  Each counts as activity for the idle timer. */
+void app_press(app *a, int x, int y, uint64_t ms);
+void app_move(app *a, int x, int y, uint64_t ms);
+void app_release(app *a, int x, int y, uint64_t ms);
+void app_wheel(app *a, int dy_px, uint64_t ms);
+void app_back(app *a, uint64_t ms);            /* Escape / a back key */
+
+/* Performs widget i's action as if tapped. */
+void app_activate(app *a, int i, uint64_t ms);
+
+/*
+ * Advances time: kinetic scrolling and the idle reset.  Returns 1 when the
+ * screen must be drawn again (something moved or changed).
+ */
+int app_tick(app *a, uint64_t ms);
+
+/* 1 while an animation runs (the caller should draw frames, not sleep). */
+int app_animating(const app *a);
+
+/* Milliseconds from `ms` until the app needs waking (idle reset), or -1. */
+long app_wait_ms(const app *a, uint64_t ms);
+
+/* What is shown, for scripts and logs. */
+int app_screen(const app *a);
+const char *app_lang(const app *a);
+int app_history_depth(const app *a);
+
+/* Changes the offered languages (the config's list filtered by the locales
+ * that exist; all locales in a default order when the list is empty). */
+void app_offer_languages(app *a, const cfg *c);
+
+#endif

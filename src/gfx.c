@@ -1,0 +1,135 @@
+/*
+ * gfx.c — draws the semantic widget tree with SDL2.
+ *
+ * Each widget style maps to a fill, an outline and a text colour (one
+ * calm palette: deep sea blue for navigation, a lighthouse orange for
+ * pictograms, warm paper white behind).  Widgets in the scroll area are
+ * offset by the scroll position, clipped to the view and skipped when
+ * outside it, so a long article costs only what is visible.  Text and
+ * icons go through the text engine's cache: a frame that only scrolls
+ * shapes and rasterises nothing.
+ */
+#include "gfx.h"
+#include "faro.h"
+#include "log.h"
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_image.h>
+#include <stdio.h>
+
+typedef struct style_colors { uint32_t fill, line, text; } style_colors;
+
+#define NONE 0x00000000u
+#define C(rgb) (0xFF000000u | (rgb))
+
+static const uint32_t BACKGROUND = C(0xF6F3EC);
+
+static style_colors colors_of(int style)
+{
+    switch (style) {
+    case UI_S_BAR: return (style_colors){ C(0x0E3A56), NONE, C(0xFFFFFF) };
+    case UI_S_BAR_TEXT: return (style_colors){ NONE, NONE, C(0xFFFFFF) };
+    case UI_S_CARD: return (style_colors){ C(0xFFFFFF), C(0xD8D2C6), C(0x1B1B1B) };
+    case UI_S_BUTTON: return (style_colors){ C(0xFFFFFF), C(0x0E3A56), C(0x0E3A56) };
+    case UI_S_MUTED: return (style_colors){ NONE, NONE, C(0x55534E) };
+    case UI_S_HEADING: return (style_colors){ NONE, NONE, C(0x0E3A56) };
+    case UI_S_ACCENT: return (style_colors){ NONE, NONE, C(0xC9581A) };
+    case UI_S_CHIP: return (style_colors){ C(0xE7E1D5), C(0xCFC7B8), C(0x1B1B1B) };
+    case UI_S_CHIP_ON: return (style_colors){ C(0x0E3A56), NONE, C(0xFFFFFF) };
+    case UI_S_WARN: return (style_colors){ C(0xFFF0C2), C(0xD9A400), C(0x1B1B1B) };
+    case UI_S_BADGE: return (style_colors){ C(0xF2C230), NONE, C(0x1B1B1B) };
+    case UI_S_RULE: return (style_colors){ C(0xD8D2C6), NONE, NONE };
+    case UI_S_LINK: return (style_colors){ NONE, NONE, C(0x0B5C8F) };
+    default: return (style_colors){ NONE, NONE, C(0x1B1B1B) };
+    }
+}
+
+static void set_color(SDL_Renderer *r, uint32_t c)
+{
+    SDL_SetRenderDrawColor(r, (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, (c >> 24) & 0xFF);
+}
+
+/* A pressed widget is drawn a shade darker so a tap is felt at once. */
+static uint32_t darker(uint32_t c)
+{
+    uint32_t r = ((c >> 16) & 0xFF) * 7 / 8, g = ((c >> 8) & 0xFF) * 7 / 8, b = (c & 0xFF) * 7 / 8;
+    return (c & 0xFF000000u) | (r << 16) | (g << 8) | b;
+}
+
+static void draw_box(SDL_Renderer *r, SDL_Rect rc, style_colors sc, int pressed)
+{
+    if (sc.fill) {
+        set_color(r, pressed ? darker(sc.fill) : sc.fill);
+        SDL_RenderFillRect(r, &rc);
+    }
+    if (sc.line) {
+        set_color(r, sc.line);
+        SDL_RenderDrawRect(r, &rc);
+        if (rc.w > 4 && rc.h > 4) {         /* 2 px outline reads better on touchscreens */
+            SDL_Rect in = { rc.x + 1, rc.y + 1, rc.w - 2, rc.h - 2 };
+            SDL_RenderDrawRect(r, &in);
+        }
+    }
+}
+
+static int draw_widget(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t, int i, int pressed)
+{
+    const ui_widget *w = ui_get(t, i);
+    ui_rect u = ui_screen_rect(t, i);
+    SDL_Rect rc = { u.x, u.y, u.w, u.h };
+    style_colors sc = colors_of(w->style);
+    if (!w->text) {
+        draw_box(r, rc, sc, pressed);
+        return 0;
+    }
+    txt_params p;
+    ui_text_params(w, &p);
+    uint32_t c = sc.text;
+    txt_color col = { (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, 0xFF };
+    return txt_draw(txt, r, &p, u.x, u.y, col);
+}
+
+int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
+{
+    ui_rect v = ui_view(t);
+    SDL_Rect clip = { v.x, v.y, v.w, v.h };
+    int pressed = ui_pressed(t), rc = 0;
+    set_color(r, BACKGROUND);
+    SDL_RenderSetClipRect(r, NULL);
+    if (SDL_RenderClear(r) != 0) {
+        log_msg("gfx: %s", SDL_GetError());
+        return FARO_EIO;
+    }
+    /* scrolled content first, clipped; fixed widgets (bars) on top */
+    for (int pass = 0; pass < 2; pass++) {
+        SDL_RenderSetClipRect(r, pass == 0 ? &clip : NULL);
+        for (int i = 0; i < ui_count(t); i++) {
+            const ui_widget *w = ui_get(t, i);
+            if (w->in_scroll != (pass == 0) || !ui_visible(t, i))
+                continue;
+            if (draw_widget(r, txt, t, i, i == pressed) != 0)
+                rc = FARO_EIO;
+        }
+    }
+    SDL_RenderSetClipRect(r, NULL);
+    return rc;
+}
+
+int gfx_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t errlen)
+{
+    int rc = 0;
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s) {
+        snprintf(err, errlen, "screenshot: %s", SDL_GetError());
+        return FARO_ENOMEM;
+    }
+    if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+        snprintf(err, errlen, "screenshot: cannot read pixels: %s", SDL_GetError());
+        rc = FARO_EIO;
+    } else if (IMG_SavePNG(s, path) != 0) {
+        snprintf(err, errlen, "screenshot: cannot write %s: %s", path, IMG_GetError());
+        rc = FARO_EIO;
+    }
+    SDL_FreeSurface(s);
+    return rc;
+}

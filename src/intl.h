@@ -1,0 +1,25 @@
+/*
+ * intl.h — names and dates in the reader's language, from ICU's CLDR data:
+ * country and language names ("Haití" for HT in Spanish), long dates
+ * ("1 de octubre de 2026"), and day arithmetic for staleness.  Nothing here
+ * is translated by hand.
+ */
+#ifndef FARO_INTL_H
+#define FARO_INTL_H
+
+#include <stddef.h>
+
+/* Name of ISO 3166 country `code` in language `lang`; the code when unknown.
+ * Returns the length written into buf. */
+int intl_country_name(const char *code, const char *lang, char *buf, size_t size);
+
+/* Name of language tag `tag` in language `lang` (e.g. "fr" in es: "francés"). */
+int intl_language_name(const char *tag, const char *lang, char *buf, size_t size);
+
+/* YYYY-MM-DD as a long date in `lang`; the input itself when not a date. */
+int intl_date(const char *ymd, const char *lang, char *buf, size_t size);
+
+/* Days since 1970-01-01 of YYYY-MM-DD, or -1 when not a valid date. */
+long intl_days(const char *ymd);
+
+#endif

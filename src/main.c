@@ -1,0 +1,317 @@
+/*
+ * main.c — the kiosk program `faro`.
+ *
+ *   faro [--config FILE] [--fullscreen] [--lang CODE]
+ *   faro --headless [--script FILE] [--screenshot OUT.png] [--size WxH]
+ *   faro --first-frame-ns      print CLOCK_REALTIME at the first presented frame, then exit
+ *
+ * Start-up gathers what the kiosk needs and carries on with whatever it
+ * can get: the embedded default pack (always there), installed packs, the
+ * locales, the fonts, the configuration.  Each failure is logged and the
+ * kiosk starts anyway.  The window loop sleeps in SDL_WaitEventTimeout
+ * until input arrives or the idle reset is due, and draws only when the
+ * app says something changed.  Headless runs draw with a software renderer
+ * on a plain surface, with no video driver at all, on a virtual clock.
+ */
+#include "app.h"
+#include "cfg.h"
+#include "faro.h"
+#include "gfx.h"
+#include "loc.h"
+#include "log.h"
+#include "script.h"
+#include "store.h"
+#include "txt.h"
+
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_image.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+extern const unsigned char faro_default_pack[];
+extern const unsigned char faro_default_pack_end[];
+
+typedef struct options {
+    const char *config, *script, *screenshot, *lang;
+    int headless, fullscreen, first_frame, w, h;
+} options;
+
+typedef struct kiosk {
+    cfg c;
+    store *st;
+    loc_set *loc;
+    txt_ctx *txt;
+    app *a;
+} kiosk;
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: faro [--config FILE] [--fullscreen] [--lang CODE] [--size WxH]\n"
+            "       faro --headless [--script FILE] [--screenshot OUT.png]\n");
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--headless")) o->headless = 1;
+        else if (!strcmp(a, "--fullscreen")) o->fullscreen = 1;
+        else if (!strcmp(a, "--first-frame-ns")) o->first_frame = 1;
+        else if (!strcmp(a, "--config") && v) { o->config = v; i++; }
+        else if (!strcmp(a, "--script") && v) { o->script = v; i++; }
+        else if (!strcmp(a, "--screenshot") && v) { o->screenshot = v; i++; }
+        else if (!strcmp(a, "--lang") && v) { o->lang = v; i++; }
+        else if (!strcmp(a, "--size") && v && sscanf(v, "%dx%d", &o->w, &o->h) == 2) i++;
+        else { usage(); return -1; }
+    }
+    return 0;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Finds `rel` (e.g. "assets/fonts") beside the binary: the source tree
+ * (<bin>/../rel) or an installation (<bin>/../share/faro/<last part>). */
+static void find_dir(char *out, size_t size, const char *configured, const char *rel, const char *installed)
+{
+    char *base = SDL_GetBasePath();
+    const char *candidates[3][2] = { { "", rel }, { "../", rel }, { "../share/faro/", installed } };
+    snprintf(out, size, "%s", configured && *configured ? configured : rel);
+    for (int i = 0; base && !(configured && *configured) && i < 3; i++) {
+        char p[CFG_PATH_MAX * 2];
+        snprintf(p, sizeof p, "%s%s%s", base, candidates[i][0], candidates[i][1]);
+        if (is_dir(p)) {
+            snprintf(out, size, "%s", p);
+            break;
+        }
+    }
+    SDL_free(base);
+}
+
+static int kiosk_open(kiosk *k, const options *o)
+{
+    char err[FARO_MAX_ERRLEN], fonts[CFG_PATH_MAX * 2], locales[CFG_PATH_MAX * 2];
+    cfg_defaults(&k->c);
+    if (o->config && cfg_load(&k->c, o->config, err, sizeof err) != 0)
+        log_msg("starting with the defaults where the configuration is wrong");
+    if (o->fullscreen)
+        k->c.fullscreen = 1;
+    if (o->w > 0 && o->h > 0) {
+        k->c.width = o->w;
+        k->c.height = o->h;
+    }
+    k->st = store_new();
+    k->loc = loc_new();
+    if (!k->st || !k->loc)
+        return FARO_ENOMEM;
+    if (store_add_memory(k->st, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
+                         "default content", err, sizeof err) != 0)
+        log_msg("%s", err);
+    find_dir(locales, sizeof locales, k->c.locales_dir, "locales", "locales");
+    if (loc_load_dir(k->loc, locales) == 0)
+        log_msg("no locale files in %s: showing string keys", locales);
+    find_dir(fonts, sizeof fonts, k->c.assets_dir, "assets/fonts", "fonts");
+    k->txt = txt_new(fonts, (size_t)k->c.text_cache_mb << 20, err, sizeof err);
+    if (!k->txt) {
+        log_msg("text: %s", err);
+        return FARO_EIO;
+    }
+    k->a = app_new(&k->c, k->st, k->loc, k->txt);
+    return k->a ? 0 : FARO_ENOMEM;
+}
+
+static void kiosk_close(kiosk *k)
+{
+    app_free(k->a);
+    txt_free(k->txt);
+    loc_free(k->loc);
+    store_free(k->st);
+}
+
+/* Starts on the home screen in `lang` (for benches and demos). */
+static void open_lang(kiosk *k, const char *lang)
+{
+    ui_tree *t = app_tree(k->a);
+    for (int i = 0; i < ui_count(t); i++) {
+        const ui_widget *w = ui_get(t, i);
+        if (w->action && w->arg && !strcmp(w->arg, lang)) {
+            app_activate(k->a, i, 0);
+            return;
+        }
+    }
+    log_msg("language '%s' is not offered", lang);
+}
+
+/* ---- headless ---- */
+
+static SDL_Surface *headless_surface;
+
+static int headless_resize(script_host *h, int w, int hgt)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, hgt, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = s ? SDL_CreateSoftwareRenderer(s) : NULL;
+    if (!r) {
+        SDL_FreeSurface(s);
+        return FARO_ENOMEM;
+    }
+    txt_drop_textures(h->txt);
+    if (h->r)
+        SDL_DestroyRenderer(h->r);
+    SDL_FreeSurface(headless_surface);
+    headless_surface = s;
+    h->r = r;
+    h->w = w;
+    h->h = hgt;
+    app_resize(h->a, w, hgt);
+    return 0;
+}
+
+static int run_headless(kiosk *k, const options *o)
+{
+    char err[FARO_MAX_ERRLEN];
+    script_host h = { .a = k->a, .txt = k->txt, .resize = headless_resize, .now = 1 };
+    int rc = 0;
+    if (headless_resize(&h, k->c.width, k->c.height) != 0) {
+        log_msg("headless: cannot make a %dx%d surface", k->c.width, k->c.height);
+        return 1;
+    }
+    if (o->lang)
+        open_lang(k, o->lang);
+    if (o->script && script_run(o->script, &h, err, sizeof err) != 0)
+        rc = 1;
+    if (o->screenshot) {
+        if (gfx_draw(h.r, k->txt, app_tree(k->a)) != 0 ||
+            gfx_save_png(h.r, h.w, h.h, o->screenshot, err, sizeof err) != 0) {
+            log_msg("%s", err);
+            rc = 1;
+        }
+    }
+    txt_drop_textures(k->txt);
+    SDL_DestroyRenderer(h.r);
+    SDL_FreeSurface(headless_surface);
+    return rc;
+}
+
+/* ---- window ---- */
+
+static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
+{
+    uint64_t now = SDL_GetTicks64();
+    switch (ev->type) {
+    case SDL_QUIT: *quit = 1; break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (ev->button.button == SDL_BUTTON_LEFT)
+            app_press(k->a, ev->button.x, ev->button.y, now);
+        break;
+    case SDL_MOUSEMOTION:
+        if (ev->motion.state & SDL_BUTTON_LMASK)
+            app_move(k->a, ev->motion.x, ev->motion.y, now);
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (ev->button.button == SDL_BUTTON_LEFT)
+            app_release(k->a, ev->button.x, ev->button.y, now);
+        break;
+    case SDL_MOUSEWHEEL:
+        app_wheel(k->a, -ev->wheel.y * 60, now);
+        break;
+    case SDL_KEYDOWN:
+        if (ev->key.keysym.sym == SDLK_ESCAPE || ev->key.keysym.sym == SDLK_AC_BACK)
+            app_back(k->a, now);
+        break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            app_resize(k->a, ev->window.data1, ev->window.data2);
+        *redraw = 1;
+        break;
+    default: break;
+    }
+}
+
+static void print_first_frame(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    printf("%lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    fflush(stdout);
+}
+
+static int run_window(kiosk *k, const options *o)
+{
+    Uint32 flags = SDL_WINDOW_RESIZABLE | (k->c.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");  /* else SDL loads Mesa for a software window */
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
+        log_msg("video: %s", SDL_GetError());
+        return 1;
+    }
+    SDL_Window *win = SDL_CreateWindow("Faro", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                       k->c.width, k->c.height, flags);
+    SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
+    if (!r) {
+        log_msg("window: %s", SDL_GetError());
+        if (win)
+            SDL_DestroyWindow(win);
+        return 1;
+    }
+    int w, h, quit = 0, redraw = 1, first = 1;
+    SDL_GetRendererOutputSize(r, &w, &h);
+    app_resize(k->a, w, h);
+    if (o->lang)
+        open_lang(k, o->lang);
+    while (!quit) {
+        uint64_t now = SDL_GetTicks64();
+        if (app_tick(k->a, now) || redraw) {
+            gfx_draw(r, k->txt, app_tree(k->a));
+            SDL_RenderPresent(r);
+            redraw = 0;
+            if (first && o->first_frame) {
+                print_first_frame();
+                break;
+            }
+            first = 0;
+        }
+        long wait = app_animating(k->a) ? 16 : app_wait_ms(k->a, now);
+        SDL_Event ev;
+        int got = wait < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, (int)(wait > 0 ? wait : 1));
+        while (got) {
+            handle_event(k, &ev, &quit, &redraw);
+            got = SDL_PollEvent(&ev);
+        }
+    }
+    txt_drop_textures(k->txt);
+    SDL_DestroyRenderer(r);
+    SDL_DestroyWindow(win);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    kiosk k;
+    int rc;
+    memset(&k, 0, sizeof k);
+    if (parse_args(argc, argv, &o) != 0)
+        return 2;
+    if (SDL_Init(0) != 0) {
+        fprintf(stderr, "faro: SDL: %s\n", SDL_GetError());
+        return 1;
+    }
+    if (kiosk_open(&k, &o) != 0) {
+        kiosk_close(&k);
+        SDL_Quit();
+        return 1;
+    }
+    rc = o.headless ? run_headless(&k, &o) : run_window(&k, &o);
+    kiosk_close(&k);
+    IMG_Quit();
+    SDL_Quit();
+    return rc;
+}

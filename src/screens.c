@@ -1,0 +1,580 @@
+/*
+ * screens.c — the six screens as functions from state to widget tree.
+ *
+ * Layout works top-down with a cursor: each block measures its text with
+ * the text engine at the width it will have, adds its widgets and moves
+ * the cursor down.  Everything is placed left-to-right in dp scaled to the
+ * screen; ui_end mirrors the rectangles for right-to-left languages and
+ * the text engine right-aligns their lines, so no screen has RTL cases
+ * except the direction of arrow icons.  Words come from the locale (UI)
+ * and the store (content); nothing user-visible is written here.
+ */
+#include "screens.h"
+#include "icons.h"
+#include "intl.h"
+#include "log.h"
+#include "mdoc.h"
+#include "schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sizes in dp (1 dp = 1 px on a 1280 x 800 screen). */
+#define BAR_H       96
+#define BAR_BTN_W   132
+#define MARGIN      32
+#define GAP         20
+#define PAD         20
+#define PX_TITLE    30
+#define PX_H1       40
+#define PX_H2       32
+#define PX_H3       28
+#define PX_BODY     26
+#define PX_SMALL    21
+#define PX_BTN      19
+#define PX_ICON_BAR 40
+#define PX_TILE_ICON 64
+#define TEXT_MAX    4096
+
+typedef struct B {
+    ui_tree *t;
+    const screen_env *e;
+    int W, H, rtl, y;
+    const char *lang;
+    const char *chain[LOC_MAX_CHAIN + 1];
+} B;
+
+static int dp(B *b, float v) { return ui_dp(b->t, v); }
+
+static const char *L(B *b, const char *key) { return loc_str(b->e->loc, b->lang, key); }
+
+const char *screens_name(int screen)
+{
+    static const char *names[] = { "?", "language", "home", "topic", "article", "directory", "service" };
+    return (screen >= SCR_LANGUAGE && screen <= SCR_SERVICE) ? names[screen] : "?";
+}
+
+/* ---- widget helpers ---- */
+
+static int box(B *b, int role, int style, ui_rect r, int in_scroll, int action, const char *arg,
+               const char *name, int parent)
+{
+    ui_widget w = { .role = role, .style = style, .r = r, .in_scroll = in_scroll,
+                    .action = action, .arg = arg, .name = name, .parent = parent };
+    return ui_add(b->t, &w);
+}
+
+/* Adds a text widget at (x, y) w wide; returns its measured height. */
+static int text(B *b, int parent, int in_scroll, int role, int style, const char *s,
+                int x, int y, int w, int px, int bold, int max_lines, int align,
+                const txt_mark *marks, int nmarks)
+{
+    ui_widget wd = { .role = role, .style = style, .parent = parent, .in_scroll = in_scroll,
+                     .r = { x, y, w, 0 }, .text = s, .px = dp(b, px), .bold_all = bold,
+                     .max_lines = max_lines, .align = align, .bold = marks, .nbold = nmarks,
+                     .dir = b->rtl ? TXT_DIR_RTL : TXT_DIR_LTR };
+    txt_params p;
+    int tw = 0, th = 0;
+    ui_text_params(&wd, &p);
+    txt_measure(b->e->txt, &p, &tw, &th);
+    wd.r.h = th;
+    ui_add(b->t, &wd);
+    return th;
+}
+
+/* Text in its own base direction (names, endonyms, numbers), aligned by `align`. */
+static int text_auto(B *b, int parent, int in_scroll, int style, const char *s, int x, int y,
+                     int w, int px, int bold, int align, int dir)
+{
+    ui_widget wd = { .role = UI_TEXT, .style = style, .parent = parent, .in_scroll = in_scroll,
+                     .r = { x, y, w, 0 }, .text = s, .px = dp(b, px), .bold_all = bold,
+                     .max_lines = 2, .align = align, .dir = dir };
+    txt_params p;
+    int tw = 0, th = 0;
+    ui_text_params(&wd, &p);
+    txt_measure(b->e->txt, &p, &tw, &th);
+    wd.r.h = th;
+    ui_add(b->t, &wd);
+    return th;
+}
+
+static void icon(B *b, int parent, int in_scroll, int style, const char *name, int x, int y, int size)
+{
+    char utf8[8] = { 0 };
+    int cp = icons_codepoint(name);
+    if (cp < 0)
+        return;
+    utf8[0] = (char)(0xE0 | (cp >> 12));
+    utf8[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    utf8[2] = (char)(0x80 | (cp & 0x3F));
+    ui_widget wd = { .role = UI_ICON, .style = style, .parent = parent, .in_scroll = in_scroll,
+                     .r = { x, y, size, size }, .text = utf8, .name = name, .px = (int16_t)size,
+                     .icon = 1, .align = TXT_ALIGN_CENTER, .dir = TXT_DIR_LTR };
+    ui_add(b->t, &wd);
+}
+
+/* ---- the bar at the top: Back, Home, title, Language ---- */
+
+static void bar_button(B *b, int x, const char *icon_name, const char *label, int action)
+{
+    int w = dp(b, BAR_BTN_W), h = dp(b, BAR_H);
+    int i = box(b, UI_BUTTON, UI_S_BAR, (ui_rect){ x, 0, w, h }, 0, action, NULL, label, -1);
+    icon(b, i, 0, UI_S_BAR_TEXT, icon_name, x + (w - dp(b, PX_ICON_BAR)) / 2, dp(b, 10), dp(b, PX_ICON_BAR));
+    ui_widget wd = { .role = UI_TEXT, .style = UI_S_BAR_TEXT, .parent = (int16_t)i,
+                     .r = { x + dp(b, 4), dp(b, 58), w - dp(b, 8), dp(b, 30) }, .text = label,
+                     .px = dp(b, PX_BTN), .max_lines = 1, .align = TXT_ALIGN_CENTER,
+                     .dir = b->rtl ? TXT_DIR_RTL : TXT_DIR_LTR };
+    ui_add(b->t, &wd);
+}
+
+static void bar(B *b, const char *title)
+{
+    int bw = dp(b, BAR_BTN_W);
+    box(b, UI_BAR, UI_S_BAR, (ui_rect){ 0, 0, b->W, dp(b, BAR_H) }, 0, 0, NULL, NULL, -1);
+    bar_button(b, 0, b->rtl ? "arrow_forward" : "arrow_back", L(b, "nav.back"), ACT_BACK);
+    bar_button(b, bw, "home", L(b, "nav.home"), ACT_HOME);
+    bar_button(b, b->W - bw, "language", L(b, "nav.language"), ACT_LANGSCREEN);
+    int x = 2 * bw + dp(b, GAP), w = b->W - 3 * bw - 2 * dp(b, GAP);
+    int th = txt_line_height(b->e->txt, dp(b, PX_TITLE));
+    if (w > 0)
+        text(b, -1, 0, UI_HEADING, UI_S_BAR_TEXT, title, x, (dp(b, BAR_H) - th) / 2, w,
+             PX_TITLE, 1, 1, TXT_ALIGN_CENTER, NULL, 0);
+}
+
+static void begin_content(B *b)
+{
+    b->y = dp(b, MARGIN);
+}
+
+static void end_content(B *b, int top)
+{
+    ui_set_scroll(b->t, (ui_rect){ 0, top, b->W, b->H - top }, b->y + dp(b, MARGIN) * 2);
+}
+
+static int content_w(B *b) { return b->W - 2 * dp(b, MARGIN); }
+
+/* A paragraph across the content width; moves the cursor. */
+static void para(B *b, int role, int style, const char *s, int px, int bold, int space_after)
+{
+    b->y += text(b, -1, 1, role, style, s, dp(b, MARGIN), b->y, content_w(b), px, bold, 0,
+                 TXT_ALIGN_START, NULL, 0);
+    b->y += dp(b, space_after);
+}
+
+/* A warning panel (example entry, stale data, other language). */
+static void notice(B *b, const char *s, int style)
+{
+    int x = dp(b, MARGIN), w = content_w(b), pad = dp(b, 16);
+    int i = box(b, UI_PANEL, style, (ui_rect){ x, b->y, w, 0 }, 1, 0, NULL, NULL, -1);
+    int h = text(b, i, 1, UI_TEXT, UI_S_TEXT, s, x + pad, b->y + pad, w - 2 * pad, PX_SMALL + 2, 0, 0,
+                 TXT_ALIGN_START, NULL, 0);
+    if (i >= 0)
+        ((ui_widget *)ui_get(b->t, i))->r.h = h + 2 * pad;
+    b->y += h + 2 * pad + dp(b, GAP);
+}
+
+/* A full-width list item: title, optional summary, an arrow at the end. */
+static void list_item(B *b, const char *title, const char *summary, const char *badge,
+                      int action, const char *arg)
+{
+    int x = dp(b, MARGIN), w = content_w(b), pad = dp(b, PAD), arrow = dp(b, 36);
+    int tw = w - 2 * pad - arrow - dp(b, 8);
+    int i = box(b, UI_ITEM, UI_S_CARD, (ui_rect){ x, b->y, w, 0 }, 1, action, arg, NULL, -1);
+    int y = b->y + pad;
+    if (badge && *badge) {
+        int bh = txt_line_height(b->e->txt, dp(b, PX_SMALL)) + dp(b, 6);
+        int bi = box(b, UI_BADGE, UI_S_BADGE, (ui_rect){ x + pad, y, dp(b, 150), bh }, 1, 0, NULL, NULL, i);
+        text(b, bi, 1, UI_TEXT, UI_S_TEXT, badge, x + pad, y + dp(b, 3), dp(b, 150), PX_SMALL, 1, 1,
+             TXT_ALIGN_CENTER, NULL, 0);
+        y += bh + dp(b, 8);
+    }
+    y += text(b, i, 1, UI_TEXT, UI_S_HEADING, title, x + pad, y, tw, PX_H3, 1, 2, TXT_ALIGN_START, NULL, 0);
+    if (summary && *summary)
+        y += dp(b, 6) + text(b, i, 1, UI_TEXT, UI_S_MUTED, summary, x + pad, y + dp(b, 6), tw, PX_SMALL, 0,
+                             2, TXT_ALIGN_START, NULL, 0);
+    int h = y + pad - b->y;
+    icon(b, i, 1, UI_S_ACCENT, b->rtl ? "chevron_left" : "chevron_right", x + w - pad - arrow,
+         b->y + (h - arrow) / 2, arrow);
+    if (i >= 0)
+        ((ui_widget *)ui_get(b->t, i))->r.h = h;
+    b->y += h + dp(b, 14);
+}
+
+static void error_screen(B *b, const char *why)
+{
+    log_msg("screen: %s", why);
+    bar(b, L(b, "app.name"));
+    begin_content(b);
+    notice(b, L(b, "error.no_content"), UI_S_WARN);
+    end_content(b, dp(b, BAR_H));
+}
+
+/* ---- 1. language choice ---- */
+
+static void build_language(B *b)
+{
+    const screen_env *e = b->e;
+    int head_h = dp(b, 190);
+    char prompts[TEXT_MAX] = "";
+    box(b, UI_PANEL, UI_S_BAR, (ui_rect){ 0, 0, b->W, head_h }, 0, 0, NULL, NULL, -1);
+    icon(b, -1, 0, UI_S_BAR_TEXT, "language", dp(b, MARGIN), dp(b, 28), dp(b, 64));
+    text(b, -1, 0, UI_HEADING, UI_S_BAR_TEXT, loc_str(e->loc, "en", "app.name"), dp(b, MARGIN + 80),
+         dp(b, 34), b->W - dp(b, 2 * MARGIN + 80), 44, 1, 1, TXT_ALIGN_START, NULL, 0);
+    for (int i = 0; i < e->noffered && i < 6; i++) {
+        if (i)
+            strncat(prompts, "  ·  ", sizeof prompts - strlen(prompts) - 1);
+        strncat(prompts, loc_str(e->loc, e->offered[i], "lang.prompt"), sizeof prompts - strlen(prompts) - 1);
+    }
+    ui_widget pw = { .role = UI_TEXT, .style = UI_S_BAR_TEXT, .r = { dp(b, MARGIN), dp(b, 112),
+                     content_w(b), dp(b, 64) }, .text = prompts, .px = dp(b, 24), .max_lines = 2,
+                     .dir = TXT_DIR_LTR, .align = TXT_ALIGN_START };
+    ui_add(b->t, &pw);
+
+    int cols = content_w(b) >= dp(b, 1000) ? 4 : content_w(b) >= dp(b, 600) ? 3 : 2;
+    int cw = (content_w(b) - (cols - 1) * dp(b, GAP)) / cols, ch = dp(b, 104);
+    b->y = dp(b, MARGIN);
+    for (int i = 0; i < e->noffered; i++) {
+        int x = dp(b, MARGIN) + (i % cols) * (cw + dp(b, GAP));
+        int y = b->y + (i / cols) * (ch + dp(b, GAP));
+        const char *name = loc_endonym(e->loc, e->offered[i]);
+        int bi = box(b, UI_BUTTON, UI_S_BUTTON, (ui_rect){ x, y, cw, ch }, 1, ACT_LANG, e->offered[i], name, -1);
+        int th = txt_line_height(e->txt, dp(b, 34));
+        text_auto(b, bi, 1, UI_S_HEADING, name, x + dp(b, 8), y + (ch - th) / 2, cw - dp(b, 16), 34, 1,
+                  TXT_ALIGN_CENTER, TXT_DIR_AUTO);
+    }
+    b->y += ((e->noffered + cols - 1) / cols) * (ch + dp(b, GAP));
+    end_content(b, head_h);
+}
+
+/* ---- 2. home ---- */
+
+static void tile(B *b, int x, int y, int w, int h, const char *icon_name, const char *title,
+                 const char *summary, int action, const char *arg, int style)
+{
+    int pad = dp(b, PAD);
+    int i = box(b, UI_TILE, style, (ui_rect){ x, y, w, h }, 1, action, arg, title, -1);
+    int text_style = style == UI_S_CHIP_ON ? UI_S_BAR_TEXT : UI_S_HEADING;
+    icon(b, i, 1, style == UI_S_CHIP_ON ? UI_S_BAR_TEXT : UI_S_ACCENT, icon_name, x + pad, y + pad,
+         dp(b, PX_TILE_ICON));
+    int ty = y + pad + dp(b, PX_TILE_ICON) + dp(b, 10);
+    ty += text(b, i, 1, UI_TEXT, text_style, title, x + pad, ty, w - 2 * pad, PX_TITLE - 2, 1, 2,
+               TXT_ALIGN_START, NULL, 0);
+    text(b, i, 1, UI_TEXT, style == UI_S_CHIP_ON ? UI_S_BAR_TEXT : UI_S_MUTED, summary, x + pad,
+         ty + dp(b, 6), w - 2 * pad, PX_SMALL, 0, 2, TXT_ALIGN_START, NULL, 0);
+}
+
+static void build_home(B *b)
+{
+    store_result *r = NULL;
+    char err[FARO_MAX_ERRLEN];
+    if (store_topics(b->e->st, b->chain, &r, err, sizeof err) != 0)
+        return error_screen(b, err);
+    bar(b, L(b, "app.name"));
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "home.title"), PX_H1, 1, GAP);
+    int cols = content_w(b) >= dp(b, 1100) ? 4 : content_w(b) >= dp(b, 700) ? 3 : 2;
+    int tw = (content_w(b) - (cols - 1) * dp(b, GAP)) / cols, th = dp(b, 236);
+    int n = r->n + 1;
+    for (int i = 0; i < n; i++) {
+        int x = dp(b, MARGIN) + (i % cols) * (tw + dp(b, GAP));
+        int y = b->y + (i / cols) * (th + dp(b, GAP));
+        if (i < r->n) {
+            const struct store_topic *tp = &r->u.topics[i];
+            tile(b, x, y, tw, th, tp->icon, tp->title, tp->summary, ACT_TOPIC, tp->id, UI_S_CARD);
+        } else {
+            tile(b, x, y, tw, th, "contacts", L(b, "home.directory"), L(b, "home.directory_summary"),
+                 ACT_DIRECTORY, "", UI_S_CHIP_ON);
+        }
+    }
+    b->y += ((n + cols - 1) / cols) * (th + dp(b, GAP)) + dp(b, GAP);
+    para(b, UI_TEXT, UI_S_MUTED, L(b, "privacy.note"), PX_SMALL, 0, 0);
+    end_content(b, dp(b, BAR_H));
+    store_result_free(r);
+}
+
+/* ---- 3. a topic ---- */
+
+static void build_topic(B *b, const char *id)
+{
+    store_result *tr = NULL, *ar = NULL;
+    char err[FARO_MAX_ERRLEN], count[128];
+    if (store_topic(b->e->st, id, b->chain, &tr, err, sizeof err) != 0 ||
+        store_articles(b->e->st, id, b->chain, &ar, err, sizeof err) != 0) {
+        store_result_free(tr);
+        return error_screen(b, err);
+    }
+    const struct store_topic *tp = &tr->u.topics[0];
+    bar(b, tp->title);
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, tp->title, PX_H1, 1, 8);
+    loc_plural(b->e->loc, b->lang, "topic.article_count", ar->n, count, sizeof count, NULL);
+    para(b, UI_TEXT, UI_S_MUTED, count, PX_SMALL, 0, GAP);
+    for (int i = 0; i < ar->n; i++)
+        list_item(b, ar->u.articles[i].title, ar->u.articles[i].summary, NULL, ACT_ARTICLE,
+                  ar->u.articles[i].id);
+    if (ar->n == 0)
+        notice(b, L(b, "topic.empty"), UI_S_WARN);
+    end_content(b, dp(b, BAR_H));
+    store_result_free(tr);
+    store_result_free(ar);
+}
+
+/* ---- 4. the article reader ---- */
+
+static void md_block(B *b, const mdoc_block *blk)
+{
+    int x = dp(b, MARGIN), w = content_w(b);
+    switch (blk->kind) {
+    case MDOC_H1:
+    case MDOC_H2:
+        b->y += dp(b, 12);
+        b->y += text(b, -1, 1, UI_HEADING, UI_S_HEADING, blk->text, x, b->y, w, PX_H2, 1, 0,
+                     TXT_ALIGN_START, NULL, 0) + dp(b, 12);
+        break;
+    case MDOC_H3:
+        b->y += text(b, -1, 1, UI_HEADING, UI_S_HEADING, blk->text, x, b->y, w, PX_H3, 1, 0,
+                     TXT_ALIGN_START, NULL, 0) + dp(b, 10);
+        break;
+    case MDOC_LI: {
+        int indent = dp(b, 28) * (blk->depth > 0 ? blk->depth : 1);
+        char mark[16];
+        if (blk->ordinal)
+            snprintf(mark, sizeof mark, "%d.", blk->ordinal);
+        else
+            snprintf(mark, sizeof mark, "•");
+        text(b, -1, 1, UI_TEXT, UI_S_ACCENT, mark, x + indent - dp(b, 28), b->y, dp(b, 26), PX_BODY, 1, 1,
+             TXT_ALIGN_START, NULL, 0);
+        b->y += text(b, -1, 1, UI_TEXT, UI_S_TEXT, blk->text, x + indent, b->y, w - indent, PX_BODY, 0, 0,
+                     TXT_ALIGN_START, blk->bold, blk->nbold) + dp(b, 10);
+        break;
+    }
+    case MDOC_HR:
+        box(b, UI_RULE, UI_S_RULE, (ui_rect){ x, b->y + dp(b, 8), w, dp(b, 2) }, 1, 0, NULL, NULL, -1);
+        b->y += dp(b, 18);
+        break;
+    case MDOC_QUOTE:
+        notice(b, blk->text, UI_S_CARD);
+        break;
+    default:
+        b->y += text(b, -1, 1, UI_TEXT, UI_S_TEXT, blk->text, x, b->y, w, PX_BODY, 0, 0,
+                     TXT_ALIGN_START, blk->bold, blk->nbold) + dp(b, 16);
+        break;
+    }
+}
+
+/* The article's links as large buttons ("See also"). */
+static void link_buttons(B *b, const mdoc *d)
+{
+    if (d->nlinks == 0)
+        return;
+    b->y += dp(b, 16);
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "article.see_also"), PX_H3, 1, 12);
+    for (int i = 0; i < d->nlinks; i++)
+        if (!strncmp(d->links[i].target, "faro:", 5))
+            list_item(b, d->links[i].label, NULL, NULL, ACT_LINK, d->links[i].target);
+}
+
+static void build_article(B *b, const char *id)
+{
+    store_result *ar = NULL, *tr = NULL;
+    char err[FARO_MAX_ERRLEN], note[512];
+    if (store_article(b->e->st, id, b->chain, &ar, err, sizeof err) != 0)
+        return error_screen(b, err);
+    const struct store_article *a = &ar->u.articles[0];
+    store_topic(b->e->st, a->topic, b->chain, &tr, err, sizeof err);
+    bar(b, tr ? tr->u.topics[0].title : a->title);
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, a->title, PX_H1, 1, GAP);
+    if (strcmp(a->lang, b->lang) != 0) {
+        loc_format(b->e->loc, b->lang, "article.other_language", note, sizeof note,
+                   "language", loc_endonym(b->e->loc, a->lang), NULL);
+        notice(b, note, UI_S_WARN);
+    }
+    mdoc *d = mdoc_parse(a->body, strlen(a->body));
+    if (!d)
+        notice(b, L(b, "article.missing"), UI_S_WARN);
+    for (int i = 0; d && i < d->nblocks; i++)
+        md_block(b, &d->blocks[i]);
+    if (d)
+        link_buttons(b, d);
+    end_content(b, dp(b, BAR_H));
+    mdoc_free(d);
+    store_result_free(tr);
+    store_result_free(ar);
+}
+
+/* ---- 5. the directory ---- */
+
+static const char *kind_label(B *b, const char *kind)
+{
+    char key[64];
+    snprintf(key, sizeof key, "kind.%s", kind);
+    return L(b, key);
+}
+
+/* Chips wrap like words; returns nothing, moves the cursor below them. */
+static void chips(B *b, const char *active)
+{
+    const char *kinds[SCHEMA_NKINDS + 1];
+    int n = store_service_kinds(b->e->st, kinds + 1, SCHEMA_NKINDS);
+    int x = dp(b, MARGIN), right = b->W - dp(b, MARGIN), h = dp(b, 64);
+    kinds[0] = "";
+    for (int i = 0; i <= n; i++) {
+        const char *label = i ? kind_label(b, kinds[i]) : L(b, "dir.all");
+        txt_params p = { .text = label, .len = -1, .px = dp(b, 24), .bold_all = 1,
+                         .dir = b->rtl ? TXT_DIR_RTL : TXT_DIR_LTR };
+        int tw = 0, th = 0;
+        txt_measure(b->e->txt, &p, &tw, &th);
+        int w = tw + dp(b, 44);
+        if (x + w > right && x > dp(b, MARGIN)) {
+            x = dp(b, MARGIN);
+            b->y += h + dp(b, 12);
+        }
+        int on = !strcmp(active, kinds[i]);
+        int ci = box(b, UI_CHIP, on ? UI_S_CHIP_ON : UI_S_CHIP, (ui_rect){ x, b->y, w, h }, 1, ACT_KIND,
+                     kinds[i], label, -1);
+        text(b, ci, 1, UI_TEXT, on ? UI_S_BAR_TEXT : UI_S_TEXT, label, x + dp(b, 22), b->y + (h - th) / 2,
+             tw + 2, 24, 1, 1, TXT_ALIGN_START, NULL, 0);
+        x += w + dp(b, 12);
+    }
+    b->y += h + dp(b, GAP);
+}
+
+static void build_directory(B *b, const char *kind)
+{
+    store_result *r = NULL;
+    char err[FARO_MAX_ERRLEN], count[128], sub[512];
+    if (store_services(b->e->st, kind, b->chain, &r, err, sizeof err) != 0)
+        return error_screen(b, err);
+    bar(b, L(b, "dir.title"));
+    begin_content(b);
+    chips(b, kind);
+    loc_plural(b->e->loc, b->lang, "dir.count", r->n, count, sizeof count, NULL);
+    para(b, UI_TEXT, UI_S_MUTED, count, PX_SMALL, 0, 12);
+    for (int i = 0; i < r->n; i++) {
+        const struct store_service *s = &r->u.services[i];
+        snprintf(sub, sizeof sub, "%s · %s", kind_label(b, s->kind), s->city);
+        list_item(b, s->name, sub, s->example ? L(b, "service.example_badge") : NULL, ACT_SERVICE, s->id);
+    }
+    if (r->n == 0)
+        notice(b, L(b, "dir.empty"), UI_S_WARN);
+    end_content(b, dp(b, BAR_H));
+    store_result_free(r);
+}
+
+/* ---- 6. one service ---- */
+
+/* A labelled field: small label, then the value; ltr_value keeps numbers LTR. */
+static void field(B *b, const char *label, const char *value, int ltr_value)
+{
+    if (!value || !*value)
+        return;
+    int x = dp(b, MARGIN), w = content_w(b);
+    b->y += text(b, -1, 1, UI_TEXT, UI_S_MUTED, label, x, b->y, w, PX_SMALL, 1, 0, TXT_ALIGN_START,
+                 NULL, 0) + dp(b, 4);
+    if (ltr_value)
+        b->y += text_auto(b, -1, 1, UI_S_TEXT, value, x, b->y, w, PX_BODY + 2, 1,
+                          b->rtl ? TXT_ALIGN_END : TXT_ALIGN_START, TXT_DIR_LTR);
+    else
+        b->y += text(b, -1, 1, UI_TEXT, UI_S_TEXT, value, x, b->y, w, PX_BODY, 0, 0, TXT_ALIGN_START,
+                     NULL, 0);
+    b->y += dp(b, 18);
+}
+
+/* Appends the items of a ';' list, each mapped by fn (or copied), joined by sep. */
+static void join_list(const char *list, const char *sep, const char *lang, char *out, size_t size,
+                      int (*fn)(const char *, const char *, char *, size_t))
+{
+    char item[64], name[256];
+    out[0] = 0;
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ";");
+        snprintf(item, sizeof item, "%.*s", (int)(n < 63 ? n : 63), p);
+        if (fn)
+            fn(item, lang, name, sizeof name);
+        else
+            snprintf(name, sizeof name, "%s", item);
+        if (*out)
+            strncat(out, sep, size - strlen(out) - 1);
+        strncat(out, name, size - strlen(out) - 1);
+        p += n + (p[n] == ';');
+    }
+}
+
+/* +12025550143 -> "+1 202 555 0143" (North American plan); others unchanged. */
+static int phone_display(const char *e164, const char *lang, char *out, size_t size)
+{
+    (void)lang;
+    if (strlen(e164) == 12 && !strncmp(e164, "+1", 2))
+        return snprintf(out, size, "+1 %.3s %.3s %.4s", e164 + 2, e164 + 5, e164 + 8);
+    return snprintf(out, size, "%s", e164);
+}
+
+static void service_place(B *b, const struct store_service *s)
+{
+    char country[128], place[1024];
+    intl_country_name(s->country, b->lang, country, sizeof country);
+    snprintf(place, sizeof place, "%s%s%s%s%s%s%s", s->address, *s->address ? "\n" : "", s->city,
+             *s->region ? ", " : "", s->region, *country ? ", " : "", country);
+    field(b, L(b, "service.address"), place, 0);
+}
+
+static void build_service(B *b, const char *id)
+{
+    store_result *r = NULL;
+    char err[FARO_MAX_ERRLEN], buf[2048], date[128];
+    if (store_service(b->e->st, id, b->chain, &r, err, sizeof err) != 0)
+        return error_screen(b, err);
+    const struct store_service *s = &r->u.services[0];
+    bar(b, kind_label(b, s->kind));
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, s->name, PX_H1, 1, GAP);
+    if (s->example)
+        notice(b, L(b, "service.example"), UI_S_WARN);
+    long verified = intl_days(s->verified);
+    if (verified < 0 || b->e->today - verified > b->e->stale_days)
+        notice(b, L(b, "service.stale"), UI_S_WARN);
+    service_place(b, s);
+    join_list(s->phones, "\n", b->lang, buf, sizeof buf, phone_display);
+    field(b, L(b, "service.phones"), buf, 1);
+    join_list(s->messaging, "\n", b->lang, buf, sizeof buf, phone_display);
+    field(b, L(b, "service.messaging"), buf, 1);
+    field(b, L(b, "service.hours"), s->hours, 0);
+    join_list(s->languages, ", ", b->lang, buf, sizeof buf, intl_language_name);
+    field(b, L(b, "service.languages"), buf, 0);
+    snprintf(buf, sizeof buf, "cost.%s", s->cost);
+    field(b, L(b, "service.cost"), *s->cost ? L(b, buf) : "", 0);
+    if (!strcmp(s->nationalities, "*"))
+        snprintf(buf, sizeof buf, "%s", L(b, "service.serves_everyone"));
+    else
+        join_list(s->nationalities, ", ", b->lang, buf, sizeof buf, intl_country_name);
+    field(b, L(b, "service.serves"), buf, 0);
+    field(b, L(b, "service.notes"), s->notes, 0);
+    intl_date(s->verified, b->lang, date, sizeof date);
+    loc_format(b->e->loc, b->lang, "service.verified", buf, sizeof buf, "date", date, "who",
+               s->verified_by, NULL);
+    para(b, UI_TEXT, UI_S_MUTED, buf, PX_SMALL, 0, 0);
+    end_content(b, dp(b, BAR_H));
+    store_result_free(r);
+}
+
+void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w, int h, int keep_scroll)
+{
+    B b = { .t = t, .e = e, .W = w, .H = h, .lang = e->lang && *e->lang ? e->lang : "en" };
+    float scale = (float)w / 1280.0f < (float)h / 800.0f ? (float)w / 1280.0f : (float)h / 800.0f;
+    if (scale < 0.5f)
+        scale = 0.5f;
+    b.rtl = s->screen != SCR_LANGUAGE && loc_is_rtl(e->loc, b.lang);
+    loc_chain(e->loc, b.lang, b.chain);
+    ui_begin(t, w, h, scale, b.rtl, keep_scroll);
+    switch (s->screen) {
+    case SCR_HOME: build_home(&b); break;
+    case SCR_TOPIC: build_topic(&b, s->id); break;
+    case SCR_ARTICLE: build_article(&b, s->id); break;
+    case SCR_DIRECTORY: build_directory(&b, s->kind); break;
+    case SCR_SERVICE: build_service(&b, s->id); break;
+    default: build_language(&b); break;
+    }
+    ui_end(t);
+}

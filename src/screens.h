@@ -1,0 +1,57 @@
+/*
+ * screens.h — what each screen shows, built into a widget tree.
+ *
+ * Six screens: language choice, home (topic tiles), a topic (its articles),
+ * an article, the directory (services filtered by kind) and one service.
+ * A screen is a pure function of its state (which screen, which item, the
+ * reader's language) and of the content: screens_build asks the store and
+ * the locale for words, measures text with the text engine and lays out
+ * widgets in density-independent units scaled to the screen.  It keeps no
+ * state of its own.
+ */
+#ifndef FARO_SCREENS_H
+#define FARO_SCREENS_H
+
+#include "faro.h"
+#include "loc.h"
+#include "store.h"
+#include "txt.h"
+#include "ui.h"
+
+enum screen_id {
+    SCR_LANGUAGE = 1, SCR_HOME, SCR_TOPIC, SCR_ARTICLE, SCR_DIRECTORY, SCR_SERVICE
+};
+
+/* What a tap asks for; the widget's arg carries the id or code. */
+enum screen_action {
+    ACT_NONE = 0, ACT_LANG, ACT_BACK, ACT_HOME, ACT_LANGSCREEN, ACT_TOPIC,
+    ACT_ARTICLE, ACT_DIRECTORY, ACT_KIND, ACT_SERVICE, ACT_LINK
+};
+
+typedef struct screen_state {
+    int screen;                         /* enum screen_id */
+    char id[FARO_MAX_ID_LEN + 1];       /* topic, article or service id */
+    char kind[32];                      /* directory filter, "" for all */
+} screen_state;
+
+typedef struct screen_env {
+    store *st;
+    loc_set *loc;
+    txt_ctx *txt;
+    const char *lang;                   /* reader's language ("" on the language screen) */
+    const char *const *offered;         /* languages on the language screen, in order */
+    int noffered;
+    int stale_days;                     /* services checked longer ago are marked */
+    long today;                         /* days since 1970-01-01 */
+} screen_env;
+
+/* Returns the name of a screen id ("home"), for scripts and logs. */
+const char *screens_name(int screen);
+
+/* Builds the screen for state s into t (w x h px).  keep_scroll keeps the
+ * scroll offset (same screen rebuilt).  Never fails: content that cannot
+ * be read is replaced by a message in the reader's language. */
+void screens_build(ui_tree *t, const screen_env *e, const screen_state *s,
+                   int w, int h, int keep_scroll);
+
+#endif

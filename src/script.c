@@ -1,0 +1,243 @@
+/*
+ * script.c — the script player behind `faro --headless --script`.
+ *
+ * Commands drive the app through the same entry points as real input
+ * (press, move, release with times), on a clock that only advances when
+ * the script says so: `wait 120s` runs the idle reset in microseconds.
+ * Widgets are found through the semantic tree, never by pixels.
+ */
+#include "script.h"
+#include "faro.h"
+#include "gfx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FRAME_MS 16
+#define MAX_LINE 1024
+#define MAX_ARGS 6
+
+typedef struct cmd {
+    char *argv[MAX_ARGS];
+    int argc;
+} cmd;
+
+/* Splits a line into words; "quoted strings" are one word. */
+static int split(char *line, cmd *c)
+{
+    c->argc = 0;
+    for (char *p = line; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '#' || *p == '\n' || *p == '\r')
+            break;
+        if (c->argc == MAX_ARGS)
+            return -1;
+        if (*p == '"') {
+            char *end = strchr(p + 1, '"');
+            if (!end)
+                return -1;
+            *end = 0;
+            c->argv[c->argc++] = p + 1;
+            p = end + 1;
+        } else {
+            c->argv[c->argc++] = p;
+            p += strcspn(p, " \t\r\n");
+            if (*p)
+                *p++ = 0;
+        }
+    }
+    return c->argc;
+}
+
+static void advance(script_host *h, uint64_t ms)
+{
+    uint64_t end = h->now + ms;
+    while (h->now < end) {
+        uint64_t step = app_animating(h->a) ? FRAME_MS : end - h->now;
+        if (step > end - h->now)
+            step = end - h->now;
+        h->now += step;
+        app_tick(h->a, h->now);
+    }
+    app_tick(h->a, h->now);
+}
+
+static int fail(char *err, size_t errlen, const char *path, int line, const char *fmt, const char *arg)
+{
+    char why[FARO_MAX_ERRLEN];
+    snprintf(why, sizeof why, fmt, arg ? arg : "");
+    snprintf(err, errlen, "%s:%d: %s", path, line, why);
+    return FARO_EINVAL;
+}
+
+static void tap_point(script_host *h, int x, int y)
+{
+    app_press(h->a, x, y, h->now);
+    advance(h, 60);
+    app_release(h->a, x, y, h->now);
+    advance(h, FRAME_MS);
+}
+
+static int tap_text(script_host *h, const char *text)
+{
+    ui_tree *t = app_tree(h->a);
+    for (int i = ui_find(t, text, 0); i >= 0; i = ui_find(t, text, i + 1)) {
+        int target = ui_actionable(t, i);
+        if (target < 0)
+            continue;
+        ui_scroll_to(t, target);
+        ui_rect r = ui_screen_rect(t, target);
+        ui_rect v = ui_view(t);
+        int y = r.y + r.h / 2;
+        if (ui_get(t, target)->in_scroll) {     /* a tall target: tap its visible part */
+            int top = r.y > v.y ? r.y : v.y, bottom = r.y + r.h < v.y + v.h ? r.y + r.h : v.y + v.h;
+            y = (top + bottom) / 2;
+        }
+        tap_point(h, r.x + r.w / 2, y);
+        return 0;
+    }
+    return -1;
+}
+
+static void drag(script_host *h, int x1, int y1, int x2, int y2, int ms)
+{
+    int steps = ms / FRAME_MS > 1 ? ms / FRAME_MS : 1;
+    app_press(h->a, x1, y1, h->now);
+    for (int i = 1; i <= steps; i++) {
+        h->now += FRAME_MS;
+        app_move(h->a, x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps, h->now);
+        app_tick(h->a, h->now);
+    }
+    app_release(h->a, x2, y2, h->now);
+    app_tick(h->a, h->now);
+}
+
+static long parse_duration(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (v < 0 || end == s)
+        return -1;
+    if (!strcmp(end, "ms"))
+        return v;
+    if (!strcmp(end, "s") || !*end)
+        return v * 1000;
+    if (!strcmp(end, "min"))
+        return v * 60000;
+    return -1;
+}
+
+static int expect_text(script_host *h, const char *text, int need_visible)
+{
+    ui_tree *t = app_tree(h->a);
+    for (int i = ui_find(t, text, 0); i >= 0; i = ui_find(t, text, i + 1))
+        if (!need_visible || ui_visible(t, i))
+            return 0;
+    return -1;
+}
+
+static int screenshot(script_host *h, const char *path, char *err, size_t errlen)
+{
+    if (gfx_draw(h->r, h->txt, app_tree(h->a)) != 0) {
+        snprintf(err, errlen, "screenshot: drawing failed");
+        return FARO_EIO;
+    }
+    return gfx_save_png(h->r, h->w, h->h, path, err, errlen);
+}
+
+static int left_of(script_host *h, const char *a, const char *b)
+{
+    ui_tree *t = app_tree(h->a);
+    int ia = ui_find(t, a, 0), ib = ui_find(t, b, 0);
+    if (ia < 0 || ib < 0)
+        return -1;
+    return ui_screen_rect(t, ia).x < ui_screen_rect(t, ib).x ? 0 : -1;
+}
+
+/* Runs one command; returns 0, or -1 with err set. */
+static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err, size_t errlen)
+{
+    const char *op = c->argv[0], *a1 = c->argc > 1 ? c->argv[1] : NULL;
+    ui_tree *t = app_tree(h->a);
+    if (!strcmp(op, "tap") && c->argc == 3)
+        tap_point(h, atoi(c->argv[1]), atoi(c->argv[2]));
+    else if (!strcmp(op, "tap") && c->argc == 2) {
+        if (tap_text(h, a1) != 0)
+            return fail(err, errlen, path, line, "nothing tappable shows \"%s\"", a1);
+    } else if (!strcmp(op, "drag") && c->argc >= 5)
+        drag(h, atoi(c->argv[1]), atoi(c->argv[2]), atoi(c->argv[3]), atoi(c->argv[4]),
+             c->argc > 5 ? atoi(c->argv[5]) : 300);
+    else if (!strcmp(op, "wheel") && c->argc == 2) {
+        app_wheel(h->a, atoi(a1), h->now);
+        advance(h, FRAME_MS);
+    } else if (!strcmp(op, "key") && c->argc == 2 && !strcmp(a1, "back")) {
+        app_back(h->a, h->now);
+        advance(h, FRAME_MS);
+    } else if (!strcmp(op, "wait") && c->argc == 2) {
+        long ms = parse_duration(a1);
+        if (ms < 0)
+            return fail(err, errlen, path, line, "bad duration \"%s\"", a1);
+        advance(h, (uint64_t)ms);
+    } else if ((!strcmp(op, "expect") || !strcmp(op, "expect-visible")) && c->argc == 2) {
+        if (expect_text(h, a1, op[6] == '-') != 0)
+            return fail(err, errlen, path, line, "expected \"%s\" on screen", a1);
+    } else if (!strcmp(op, "expect-not") && c->argc == 2) {
+        if (expect_text(h, a1, 0) == 0)
+            return fail(err, errlen, path, line, "did not expect \"%s\" on screen", a1);
+    } else if (!strcmp(op, "expect-screen") && c->argc == 2) {
+        if (strcmp(screens_name(app_screen(h->a)), a1) != 0)
+            return fail(err, errlen, path, line, "expected the %s screen", a1);
+    } else if (!strcmp(op, "expect-lang") && c->argc <= 2) {
+        if (strcmp(app_lang(h->a), a1 ? a1 : "") != 0)
+            return fail(err, errlen, path, line, "expected language \"%s\"", a1);
+    } else if (!strcmp(op, "expect-rtl") && c->argc == 2) {
+        if (ui_rtl(t) != atoi(a1))
+            return fail(err, errlen, path, line, "expected rtl=%s", a1);
+    } else if (!strcmp(op, "expect-left") && c->argc == 3) {
+        if (left_of(h, a1, c->argv[2]) != 0)
+            return fail(err, errlen, path, line, "expected \"%s\" left of the other", a1);
+    } else if (!strcmp(op, "expect-scrolled") && c->argc == 2) {
+        if ((ui_scroll_y(t) > 0) != atoi(a1))
+            return fail(err, errlen, path, line, "expected scrolled=%s", a1);
+    } else if (!strcmp(op, "screenshot") && c->argc == 2) {
+        if (screenshot(h, a1, err, errlen) != 0)
+            return FARO_EIO;
+    } else if (!strcmp(op, "resize") && c->argc == 3) {
+        if (h->resize(h, atoi(c->argv[1]), atoi(c->argv[2])) != 0)
+            return fail(err, errlen, path, line, "cannot resize to %s", a1);
+    } else if (!strcmp(op, "dump") && c->argc == 1)
+        ui_dump(t, stdout);
+    else
+        return fail(err, errlen, path, line, "unknown command or wrong arguments: %s", op);
+    return 0;
+}
+
+int script_run(const char *path, script_host *h, char *err, size_t errlen)
+{
+    char line[MAX_LINE];
+    int lineno = 0, rc = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "%s: cannot open the script", path);
+        return FARO_EIO;
+    }
+    app_tick(h->a, h->now);
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        cmd c;
+        lineno++;
+        int n = split(line, &c);
+        if (n < 0)
+            rc = fail(err, errlen, path, lineno, "unbalanced quotes or too many words%s", NULL);
+        else if (n > 0)
+            rc = run_cmd(h, &c, path, lineno, err, errlen);
+    }
+    fclose(f);
+    if (rc != 0) {
+        fprintf(stderr, "%s\nscreen %s, language \"%s\"; the tree:\n", err, screens_name(app_screen(h->a)),
+                app_lang(h->a));
+        ui_dump(app_tree(h->a), stderr);
+    }
+    return rc;
+}
