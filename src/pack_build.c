@@ -1,0 +1,1702 @@
+/*
+ * pack_build.c — lint a content folder and build it into a pack.
+ *
+ * The idea: one loader reads the whole folder into a `content` model
+ * (pack.yaml, the article folders, topics.yaml, services.csv, media/) and
+ * never stops at the first problem: every check adds a line to a lint
+ * report and carries on with whatever still makes sense.  Lint is the
+ * loader plus the cross-checks (topics <-> articles, translations, the
+ * links and images inside every Markdown body, parsed with md4c).  Build
+ * is lint, then — only when the report is empty — a writer that turns the
+ * model into SQLite rows (schema.h) in one transaction, VACUUMs, closes,
+ * fsyncs and renames "<out>.tmp" over "<out>".  Because lint already
+ * proved every reference, the writer only copies.
+ *
+ * Messages are "FILE:LINE: reason" with FILE relative to the folder, so an
+ * editor can jump to the spot; the report sorts them by file and line.
+ * Every input file is bounded (FARO_MAX_FILE_BYTES) and checked to be UTF-8
+ * before anything parses it.  Reproducible builds: rows are inserted in a
+ * fixed order (folders are read sorted) and "created" honours
+ * SOURCE_DATE_EPOCH, so the same folder gives the same bytes.
+ */
+#include "pack_build.h"
+#include "csv.h"
+#include "faro.h"
+#include "icons.h"
+#include "schema.h"
+#include "yml.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <md4c.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------ */
+/* The report                                                          */
+
+typedef struct {
+    char *file;         /* sort key: the FILE part */
+    int line;           /* sort key: 0 for whole-file problems */
+    int seq;            /* discovery order, the last sort key */
+    char *msg;
+} lint_msg;
+
+struct lint_report {
+    lint_msg *msgs;
+    int kept, cap;
+    int count;
+};
+
+lint_report *lint_report_new(void)
+{
+    return calloc(1, sizeof(lint_report));
+}
+
+void lint_report_free(lint_report *rep)
+{
+    if (!rep)
+        return;
+    for (int i = 0; i < rep->kept; i++) {
+        free(rep->msgs[i].file);
+        free(rep->msgs[i].msg);
+    }
+    free(rep->msgs);
+    free(rep);
+}
+
+int lint_report_count(const lint_report *rep)
+{
+    return rep ? rep->count : 0;
+}
+
+int lint_report_kept(const lint_report *rep)
+{
+    return rep ? rep->kept : 0;
+}
+
+const char *lint_report_at(const lint_report *rep, int i)
+{
+    return rep && i >= 0 && i < rep->kept ? rep->msgs[i].msg : NULL;
+}
+
+/* Keeps one message: "file[:line][:column]: reason".  Out of memory only
+ * loses the message (the count still goes up, so the build still fails). */
+static void report_vadd(lint_report *rep, const char *file, int line, const char *column,
+                        const char *fmt, va_list ap)
+{
+    rep->count++;
+    if (rep->kept >= LINT_MAX_MESSAGES)
+        return;
+    if (rep->kept == rep->cap) {
+        int cap = rep->cap ? rep->cap * 2 : 32;
+        lint_msg *m = realloc(rep->msgs, (size_t)cap * sizeof *m);
+        if (!m)
+            return;
+        rep->msgs = m;
+        rep->cap = cap;
+    }
+    char reason[FARO_MAX_ERRLEN], where[FARO_MAX_ERRLEN], msg[2 * FARO_MAX_ERRLEN + 8];
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    int n = snprintf(where, sizeof where, "%s", file);
+    if (line > 0 && n >= 0 && (size_t)n < sizeof where)
+        n += snprintf(where + n, sizeof where - (size_t)n, ":%d", line);
+    if (column && n >= 0 && (size_t)n < sizeof where)
+        snprintf(where + n, sizeof where - (size_t)n, ":%s", column);
+    snprintf(msg, sizeof msg, "%s: %s", where, reason);
+    lint_msg *m = &rep->msgs[rep->kept];
+    m->file = strdup(file);
+    m->msg = strdup(msg);
+    m->line = line;
+    m->seq = rep->count;
+    if (!m->file || !m->msg) {
+        free(m->file);
+        free(m->msg);
+        return;
+    }
+    rep->kept++;
+}
+
+static int msg_cmp(const void *a, const void *b)
+{
+    const lint_msg *x = a, *y = b;
+    int c = strcmp(x->file, y->file);
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void report_sort(lint_report *rep)
+{
+    if (rep->kept > 1)
+        qsort(rep->msgs, (size_t)rep->kept, sizeof *rep->msgs, msg_cmp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Validators                                                          */
+
+/* Returns 0 when s[0..len) is valid UTF-8 (no overlongs, surrogates or
+ * code points past U+10FFFF), else the 1-based line of the first bad byte. */
+static int utf8_bad_line(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int line = 1;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = p[i];
+        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+              : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (c == '\n')
+            line++;
+        if (n < 0 || (n > 0 && i + (size_t)n >= len))
+            return line;
+        uint32_t cp = n == 0 ? c : c & (0x3F >> n);
+        for (int k = 1; k <= n; k++) {
+            if ((p[i + (size_t)k] & 0xC0) != 0x80)
+                return line;
+            cp = (cp << 6) | (p[i + (size_t)k] & 0x3F);
+        }
+        static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
+        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return line;
+        i += (size_t)n + 1;
+    }
+    return 0;
+}
+
+static int is_lower_digit(int c, const char *extra)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c && strchr(extra, c));
+}
+
+/* Topic, article and service ids: [a-z0-9-], 1..FARO_MAX_ID_LEN. */
+static int valid_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > FARO_MAX_ID_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_lower_digit(s[i], "-"))
+            return 0;
+    return 1;
+}
+
+/* Pack ids: reverse DNS, [a-z0-9.-], at least two non-empty labels. */
+static int valid_pack_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > FARO_MAX_ID_LEN || s[0] == '.' || s[n - 1] == '.' ||
+        !strchr(s, '.') || strstr(s, ".."))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_lower_digit(s[i], ".-"))
+            return 0;
+    return 1;
+}
+
+static int is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* BCP 47, the shapes Faro uses: a 2-3 letter lowercase language, then
+ * subtags of 1-8 letters or digits ("zh-Hans", "es-419", "sr-Latn-RS"). */
+static int valid_lang(const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    if (n == 0 || n > FARO_MAX_LANG_LEN)
+        return 0;
+    while (i < n && s[i] >= 'a' && s[i] <= 'z')
+        i++;
+    if (i < 2 || i > 3)
+        return 0;
+    while (i < n) {
+        if (s[i++] != '-')
+            return 0;
+        size_t start = i;
+        while (i < n && (is_alpha(s[i]) || is_digit(s[i])))
+            i++;
+        if (i == start || i - start > 8)
+            return 0;
+    }
+    return 1;
+}
+
+/* E.164: '+', then 8 to 15 digits, the first not 0. */
+static int valid_e164(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 9 || n > 16 || s[0] != '+' || s[1] == '0')
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (!is_digit(s[i]))
+            return 0;
+    return 1;
+}
+
+/* The reserved fictional range: +1, any area code, 555-0100 to 555-0199. */
+static int fictional_number(const char *s)
+{
+    return strlen(s) == 12 && strncmp(s, "+1", 2) == 0 && strncmp(s + 5, "55501", 5) == 0;
+}
+
+/* ISO 3166-1 alpha-2, all officially assigned codes (249). */
+static const char country_codes[] =
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN "
+    "BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ "
+    "DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL "
+    "GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM "
+    "JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME "
+    "MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP "
+    "NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD "
+    "SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO "
+    "TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW";
+
+static int valid_country(const char *s)
+{
+    if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
+        return 0;
+    for (const char *p = country_codes; *p; p += 3)
+        if (p[0] == s[0] && p[1] == s[1])
+            return 1;
+    return 0;
+}
+
+/* YYYY-MM-DD, a real calendar date. */
+static int valid_date(const char *s)
+{
+    static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !is_digit(s[i]))
+            return 0;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return !(m == 2 && d == 29 && !leap);
+}
+
+static int valid_kind(const char *s)
+{
+    static const char *const kinds[] = SCHEMA_KINDS;
+    for (int i = 0; i < SCHEMA_NKINDS; i++)
+        if (strcmp(s, kinds[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A positive decimal integer that fits an int. */
+static int parse_version(const char *s)
+{
+    if (!is_digit(s[0]) || s[0] == '0' || strlen(s) > 9)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (!is_digit(*p))
+            return -1;
+    return atoi(s);
+}
+
+/* A decimal number in [lo, hi]; 0 on success. */
+static int parse_coord(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || v != v || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The content model                                                   */
+
+typedef struct {
+    char lang[FARO_MAX_LANG_LEN + 1];
+    char *path;             /* "articles/<id>/<lang>.md" */
+    char *text;             /* the whole file, NUL-terminated */
+    size_t len;
+    size_t body_off;        /* where the Markdown starts */
+    yml_node *front;        /* NULL when the front matter is broken */
+} art_file;
+
+typedef struct {
+    char *id;
+    art_file *files;
+    int nfiles, cap_files;
+    int topic;              /* index into topics, -1 when unlisted */
+    int position;           /* in its topic's list */
+    int listed_line;        /* line of topics.yaml listing it */
+} article;
+
+typedef struct {
+    const char *id, *icon;  /* owned by the topics.yaml tree */
+    const yml_node *node;
+} topic;
+
+enum svc_col {
+    COL_ID, COL_KIND, COL_NAME, COL_COUNTRY, COL_REGION, COL_CITY, COL_ADDRESS,
+    COL_LAT, COL_LON, COL_PHONES, COL_MESSAGING, COL_HOURS, COL_LANGUAGES, COL_COST,
+    COL_NATIONALITIES, COL_VERIFIED, COL_VERIFIED_BY, COL_EXAMPLE, COL_NOTES, NCOLS
+};
+
+static const char *const svc_col_names[NCOLS] = {
+    "id", "kind", "name", "country", "region", "city", "address", "lat", "lon",
+    "phones", "messaging", "hours", "languages", "cost", "nationalities", "verified",
+    "verified_by", "example", "notes"
+};
+
+static const int svc_required[] = { COL_ID, COL_KIND, COL_NAME, COL_COUNTRY, COL_COST,
+                                    COL_VERIFIED, COL_EXAMPLE };
+
+typedef struct {
+    const char *dir;
+    lint_report *rep;
+    int fatal;                      /* FARO_ENOMEM when memory ran out */
+    yml_node *pack;
+    const char *langs[FARO_MAX_LANGS];
+    int nlangs;
+    int langs_known;                /* pack.yaml gave a usable list */
+    yml_node *topics_doc;
+    topic *topics;
+    int ntopics, cap_topics;
+    article *articles;
+    int narticles, cap_articles;
+    char *services_text;
+    csv *services;                  /* NULL when absent or broken */
+    int col[NCOLS];                 /* column index in services.csv, -1 absent */
+    int name_col[FARO_MAX_LANGS], notes_col[FARO_MAX_LANGS];
+    char **media;                   /* "media/<file>", sorted */
+    int nmedia, cap_media;
+} content;
+
+static void add(content *c, const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report_vadd(c->rep, file, line, NULL, fmt, ap);
+    va_end(ap);
+}
+
+static void add_cell(content *c, int line, const char *column, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report_vadd(c->rep, "services.csv", line, column, fmt, ap);
+    va_end(ap);
+}
+
+/* Adds a message already formatted "<file>:<line>:...: reason" by yml/csv. */
+static void add_parsed(content *c, const char *file, const char *msg)
+{
+    size_t n = strlen(file);
+    int line = 0;
+    if (strncmp(msg, file, n) == 0 && msg[n] == ':') {
+        line = atoi(msg + n + 1);
+        msg += n + 1;
+        while (is_digit(*msg))
+            msg++;
+        if (*msg == ':')
+            msg++;
+        if (*msg == ' ')
+            msg++;
+    }
+    add(c, file, line, "%s", msg);
+}
+
+/* Makes room for one more item in a growing array; 0 or -1 (and fatal). */
+static int grow(content *c, void **arr, int *cap, int n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    int ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(*arr, (size_t)ncap * size);
+    if (!p) {
+        c->fatal = FARO_ENOMEM;
+        return -1;
+    }
+    memset((char *)p + (size_t)*cap * size, 0, (size_t)(ncap - *cap) * size);
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+static char *join(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = malloc(na + nb + 2);
+    if (!s)
+        return NULL;
+    memcpy(s, a, na);
+    s[na] = '/';
+    memcpy(s + na + 1, b, nb + 1);
+    return s;
+}
+
+/* Reads dir/rel (bounded, NUL-terminated).  Reports and returns NULL when
+ * missing (if `required`), unreadable, too big or not UTF-8. */
+static char *read_rel(content *c, const char *rel, int required, size_t *len)
+{
+    char *path = join(c->dir, rel), *buf = NULL;
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (!f) {
+        if (!path)
+            c->fatal = FARO_ENOMEM;
+        else if (errno != ENOENT || required)
+            add(c, rel, 0, errno == ENOENT ? "missing file" : "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    buf = malloc((size_t)FARO_MAX_FILE_BYTES + 2);
+    if (!buf) {
+        c->fatal = FARO_ENOMEM;
+        goto done;
+    }
+    *len = fread(buf, 1, (size_t)FARO_MAX_FILE_BYTES + 1, f);
+    buf[*len] = '\0';
+    int bad = 0;
+    if (ferror(f))
+        add(c, rel, 0, "cannot read: %s", strerror(errno)), bad = 1;
+    else if (*len > FARO_MAX_FILE_BYTES)
+        add(c, rel, 0, "file too big (more than %u bytes)", FARO_MAX_FILE_BYTES), bad = 1;
+    else if ((bad = utf8_bad_line(buf, *len)) != 0)
+        add(c, rel, bad, "invalid UTF-8");
+    if (bad) {
+        free(buf);
+        buf = NULL;
+    }
+done:
+    if (f)
+        fclose(f);
+    free(path);
+    return buf;
+}
+
+static yml_node *load_yaml(content *c, const char *rel, int required)
+{
+    size_t len = 0;
+    char err[FARO_MAX_ERRLEN];
+    char *text = read_rel(c, rel, required, &len);
+    if (!text)
+        return NULL;
+    yml_node *root = yml_load_buf(text, len, rel, err, sizeof err);
+    free(text);
+    if (!root)
+        add_parsed(c, rel, err);
+    else if (yml_type(root) != YML_MAP) {
+        add(c, rel, yml_line(root), "expected a mapping of fields");
+        yml_free(root);
+        root = NULL;
+    }
+    return root;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names in dir/rel (no dot files); *n = -1 when it does not exist. */
+static char **list_dir(content *c, const char *rel, int *n)
+{
+    char *path = join(c->dir, rel);
+    DIR *d = path ? opendir(path) : NULL;
+    char **names = NULL;
+    int cap = 0;
+    *n = -1;
+    free(path);
+    if (!d)
+        return NULL;
+    *n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (grow(c, (void **)&names, &cap, *n, sizeof *names) < 0 ||
+            !(names[*n] = strdup(e->d_name))) {
+            c->fatal = FARO_ENOMEM;
+            break;
+        }
+        (*n)++;
+    }
+    closedir(d);
+    if (*n > 1)
+        qsort(names, (size_t)*n, sizeof *names, name_cmp);
+    return names;
+}
+
+static void free_names(char **names, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+}
+
+static int is_dir(content *c, const char *rel)
+{
+    char *path = join(c->dir, rel);
+    struct stat st;
+    int ok = path && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    free(path);
+    return ok;
+}
+
+static int lang_index(const content *c, const char *lang)
+{
+    for (int i = 0; i < c->nlangs; i++)
+        if (strcmp(c->langs[i], lang) == 0)
+            return i;
+    return -1;
+}
+
+/* Reports keys of `map` that are not in the NULL-terminated `allowed`. */
+static void check_keys(content *c, const char *file, const yml_node *map,
+                       const char *const *allowed)
+{
+    for (int i = 0; i < yml_len(map); i++) {
+        const char *k = yml_key_at(map, i);
+        int ok = 0;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(k, *a) == 0;
+        if (!ok)
+            add(c, file, yml_line(yml_at(map, i)), "unknown field '%s'", k);
+    }
+}
+
+/* The scalar under `key`, or NULL after reporting it missing / empty /
+ * not a single value.  `what` prefixes the message (e.g. "topic 'x': "). */
+static const char *need_str(content *c, const char *file, const yml_node *map,
+                            const char *key, const char *what)
+{
+    const yml_node *v = yml_get(map, key);
+    const char *s = yml_str(v);
+    if (!v)
+        add(c, file, yml_line(map) > 1 ? yml_line(map) : 0,
+            "%smissing required field '%s'", what, key);
+    else if (!s)
+        add(c, file, yml_line(v), "%s'%s' must be a single value", what, key);
+    else if (!*s)
+        add(c, file, yml_line(v), "%s'%s' is empty", what, key);
+    return s && *s ? s : NULL;
+}
+
+/* A { lang: text } map: every pack language present and non-empty, no
+ * language outside the pack's. */
+static void check_translated(content *c, const char *file, const yml_node *map,
+                             const char *key, const char *what)
+{
+    const yml_node *v = yml_get(map, key);
+    if (!v) {
+        add(c, file, yml_line(map) > 1 ? yml_line(map) : 0,
+            "%smissing required field '%s'", what, key);
+        return;
+    }
+    if (yml_type(v) != YML_MAP) {
+        add(c, file, yml_line(v), "%s'%s' must map languages to text", what, key);
+        return;
+    }
+    for (int i = 0; i < yml_len(v); i++) {
+        const char *lang = yml_key_at(v, i), *s = yml_str(yml_at(v, i));
+        if (c->langs_known && lang_index(c, lang) < 0)
+            add(c, file, yml_line(yml_at(v, i)), "%slanguage '%s' is not in pack.yaml", what, lang);
+        else if (!s || !*s)
+            add(c, file, yml_line(yml_at(v, i)), "%s'%s' in '%s' is empty", what, key, lang);
+    }
+    for (int i = 0; i < c->nlangs; i++)
+        if (!yml_get(v, c->langs[i]))
+            add(c, file, yml_line(v), "%smissing translation '%s' of %s", what, c->langs[i], key);
+}
+
+/* ------------------------------------------------------------------ */
+/* pack.yaml                                                           */
+
+static void load_languages(content *c, const yml_node *list)
+{
+    if (yml_type(list) != YML_SEQ || yml_len(list) == 0) {
+        add(c, "pack.yaml", yml_line(list), "'languages' must be a list of language tags");
+        return;
+    }
+    int ok = 1;
+    for (int i = 0; i < yml_len(list); i++) {
+        const yml_node *item = yml_at(list, i);
+        const char *lang = yml_str(item);
+        if (!lang || !valid_lang(lang)) {
+            add(c, "pack.yaml", yml_line(item), "bad language tag '%s'", lang ? lang : "");
+            ok = 0;
+        } else if (lang_index(c, lang) >= 0) {
+            add(c, "pack.yaml", yml_line(item), "language '%s' listed twice", lang);
+        } else if (c->nlangs == FARO_MAX_LANGS) {
+            add(c, "pack.yaml", yml_line(item), "more than %d languages", FARO_MAX_LANGS);
+            ok = 0;
+            break;
+        } else {
+            c->langs[c->nlangs++] = lang;
+        }
+    }
+    c->langs_known = ok;
+    if (!ok)
+        c->nlangs = 0;
+}
+
+static void check_choice(content *c, const char *key, const char *const *choices)
+{
+    const char *s = need_str(c, "pack.yaml", c->pack, key, "");
+    if (!s)
+        return;
+    for (const char *const *p = choices; *p; p++)
+        if (strcmp(s, *p) == 0)
+            return;
+    add(c, "pack.yaml", yml_line(yml_get(c->pack, key)), "unknown %s '%s'", key, s);
+}
+
+static void load_pack(content *c)
+{
+    static const char *const keys[] = { "id", "version", "layer", "type", "languages",
+                                        "title", "expires", NULL };
+    static const char *const layers[] = { "base", "site", NULL };
+    static const char *const types[] = { "content", NULL };
+    c->pack = load_yaml(c, "pack.yaml", 1);
+    if (!c->pack)
+        return;
+    check_keys(c, "pack.yaml", c->pack, keys);
+    const char *id = need_str(c, "pack.yaml", c->pack, "id", "");
+    if (id && !valid_pack_id(id))
+        add(c, "pack.yaml", yml_line(yml_get(c->pack, "id")),
+            "bad pack id '%s' (reverse DNS: a-z, 0-9, '-' and '.', like org.example.kiosk)", id);
+    const char *version = need_str(c, "pack.yaml", c->pack, "version", "");
+    if (version && parse_version(version) < 1)
+        add(c, "pack.yaml", yml_line(yml_get(c->pack, "version")),
+            "version must be a positive integer, not '%s'", version);
+    check_choice(c, "layer", layers);
+    check_choice(c, "type", types);
+    if (!yml_get(c->pack, "languages"))
+        add(c, "pack.yaml", 0, "missing required field 'languages'");
+    else
+        load_languages(c, yml_get(c->pack, "languages"));
+    check_translated(c, "pack.yaml", c->pack, "title", "");
+    const char *expires = yml_get_str(c->pack, "expires", NULL);
+    if (expires && !valid_date(expires))
+        add(c, "pack.yaml", yml_line(yml_get(c->pack, "expires")),
+            "bad date '%s' (YYYY-MM-DD)", expires);
+}
+
+/* ------------------------------------------------------------------ */
+/* articles/<id>/<lang>.md                                             */
+
+/* Length of the line at text[off], its line end included. */
+static size_t line_len(const char *text, size_t len, size_t off)
+{
+    const char *nl = memchr(text + off, '\n', len - off);
+    return nl ? (size_t)(nl - (text + off)) + 1 : len - off;
+}
+
+static int is_marker_line(const char *s, size_t n)
+{
+    if (n && s[n - 1] == '\n')
+        n--;
+    if (n && s[n - 1] == '\r')
+        n--;
+    return n == 3 && (memcmp(s, "---", 3) == 0 || memcmp(s, "...", 3) == 0);
+}
+
+/* Finds the front matter: "---" line, YAML, "---" line.  Returns the
+ * length of the YAML part (from the file start, opening line included, so
+ * libyaml's lines are the file's lines) and sets body_off; -1 if absent. */
+static long split_front(const char *text, size_t len, size_t *body_off)
+{
+    size_t off = (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) ? 3 : 0;
+    size_t n = line_len(text, len, off);
+    if (!is_marker_line(text + off, n) || text[off] != '-')
+        return -1;
+    for (off += n; off < len; off += n) {
+        n = line_len(text, len, off);
+        if (is_marker_line(text + off, n)) {
+            *body_off = off + n;
+            return (long)off;
+        }
+    }
+    return -2;
+}
+
+static void check_front(content *c, article *a, art_file *f)
+{
+    static const char *const keys[] = { "title", "summary", "translation", NULL };
+    static const char *const kinds[] = { "original", "machine-assisted", "reviewed", NULL };
+    check_keys(c, f->path, f->front, keys);
+    need_str(c, f->path, f->front, "title", "");
+    need_str(c, f->path, f->front, "summary", "");
+    const char *t = yml_get_str(f->front, "translation", NULL);
+    if (!t && yml_get(f->front, "translation"))
+        add(c, f->path, yml_line(yml_get(f->front, "translation")), "'translation' must be a single value");
+    if (!t)
+        return;
+    for (const char *const *k = kinds; *k; k++)
+        if (strcmp(t, *k) == 0)
+            return;
+    add(c, f->path, yml_line(yml_get(f->front, "translation")),
+        "unknown translation '%s' (original, machine-assisted or reviewed)", t);
+}
+
+static void load_article_file(content *c, article *a, art_file *f)
+{
+    char err[FARO_MAX_ERRLEN];
+    f->text = read_rel(c, f->path, 1, &f->len);
+    if (!f->text)
+        return;
+    long yaml_len = split_front(f->text, f->len, &f->body_off);
+    if (yaml_len == -1) {
+        add(c, f->path, 1, "missing front matter (the file must start with a '---' line)");
+        return;
+    }
+    if (yaml_len == -2) {
+        add(c, f->path, 1, "front matter is not closed by a '---' line");
+        return;
+    }
+    f->front = yml_load_buf(f->text, (size_t)yaml_len, f->path, err, sizeof err);
+    if (!f->front) {
+        add_parsed(c, f->path, err);
+        return;
+    }
+    if (yml_type(f->front) != YML_MAP) {
+        add(c, f->path, 2, "front matter must be a mapping of fields");
+        yml_free(f->front);
+        f->front = NULL;
+        return;
+    }
+    check_front(c, a, f);
+}
+
+/* Looks at one file name inside an article folder; adds it when it is a
+ * <lang>.md the pack uses. */
+static void scan_article_file(content *c, article *a, const char *name)
+{
+    char *rel_dir = join("articles", a->id), *path = rel_dir ? join(rel_dir, name) : NULL;
+    size_t n = strlen(name);
+    char lang[FARO_MAX_LANG_LEN + 1];
+    free(rel_dir);
+    if (!path) {
+        c->fatal = FARO_ENOMEM;
+        return;
+    }
+    if (n < 4 || strcmp(name + n - 3, ".md") != 0 || n - 3 > FARO_MAX_LANG_LEN) {
+        add(c, path, 0, "unexpected file (articles hold <language>.md files)");
+        goto done;
+    }
+    memcpy(lang, name, n - 3);
+    lang[n - 3] = '\0';
+    if (!valid_lang(lang)) {
+        add(c, path, 0, "bad language tag '%s'", lang);
+        goto done;
+    }
+    if (c->langs_known && lang_index(c, lang) < 0) {
+        add(c, path, 0, "language '%s' is not in pack.yaml", lang);
+        goto done;
+    }
+    if (grow(c, (void **)&a->files, &a->cap_files, a->nfiles, sizeof *a->files) < 0)
+        goto done;
+    art_file *f = &a->files[a->nfiles++];
+    memcpy(f->lang, lang, n - 2);
+    f->path = path;
+    path = NULL;
+    load_article_file(c, a, f);
+done:
+    free(path);
+}
+
+static void scan_article(content *c, const char *name)
+{
+    char *rel = join("articles", name);
+    char slash[FARO_MAX_ERRLEN];
+    if (!rel) {
+        c->fatal = FARO_ENOMEM;
+        return;
+    }
+    snprintf(slash, sizeof slash, "%s/", rel);
+    int nfiles = 0;
+    char **files = NULL;
+    if (!is_dir(c, rel)) {
+        add(c, rel, 0, "unexpected file (articles/ holds one folder per article)");
+    } else if (!valid_id(name)) {
+        add(c, slash, 0, "bad id '%s' (use a-z, 0-9 and '-', at most %d characters)",
+            name, FARO_MAX_ID_LEN);
+    } else if (grow(c, (void **)&c->articles, &c->cap_articles, c->narticles,
+                    sizeof *c->articles) == 0) {
+        article *a = &c->articles[c->narticles++];
+        a->id = strdup(name);
+        a->topic = -1;
+        files = list_dir(c, rel, &nfiles);
+        for (int i = 0; a->id && i < nfiles && !c->fatal; i++)
+            scan_article_file(c, a, files[i]);
+    }
+    free_names(files, nfiles);
+    free(rel);
+}
+
+static void scan_articles(content *c)
+{
+    int n;
+    char **names = list_dir(c, "articles", &n);
+    for (int i = 0; i < n && !c->fatal; i++)
+        scan_article(c, names[i]);
+    free_names(names, n);
+}
+
+static article *find_article(content *c, const char *id)
+{
+    for (int i = 0; i < c->narticles; i++)
+        if (strcmp(c->articles[i].id, id) == 0)
+            return &c->articles[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* topics.yaml                                                         */
+
+static void list_topic_articles(content *c, int t, const char *what)
+{
+    const yml_node *list = yml_get(c->topics[t].node, "articles");
+    if (!list) {
+        add(c, "topics.yaml", yml_line(c->topics[t].node), "%smissing required field 'articles'", what);
+        return;
+    }
+    if (yml_type(list) != YML_SEQ || yml_len(list) == 0) {
+        add(c, "topics.yaml", yml_line(list), "%s'articles' must be a list of article ids", what);
+        return;
+    }
+    for (int i = 0; i < yml_len(list); i++) {
+        const yml_node *item = yml_at(list, i);
+        const char *id = yml_str(item);
+        article *a = id ? find_article(c, id) : NULL;
+        if (!id)
+            add(c, "topics.yaml", yml_line(item), "%sarticle ids must be single values", what);
+        else if (!a)
+            add(c, "topics.yaml", yml_line(item), "unknown article '%s'", id);
+        else if (a->topic >= 0)
+            add(c, "topics.yaml", yml_line(item), "article '%s' is already listed in topic '%s' (line %d)",
+                id, c->topics[a->topic].id, a->listed_line);
+        else {
+            a->topic = t;
+            a->position = i;
+            a->listed_line = yml_line(item);
+        }
+    }
+}
+
+static int find_topic(const content *c, const char *id)
+{
+    for (int i = 0; i < c->ntopics; i++)
+        if (c->topics[i].id && strcmp(c->topics[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+static void load_topic(content *c, const yml_node *node)
+{
+    static const char *const keys[] = { "id", "icon", "title", "summary", "articles", NULL };
+    char what[FARO_MAX_ERRLEN] = "";
+    if (yml_type(node) != YML_MAP) {
+        add(c, "topics.yaml", yml_line(node), "a topic must be a mapping of fields");
+        return;
+    }
+    check_keys(c, "topics.yaml", node, keys);
+    const char *id = need_str(c, "topics.yaml", node, "id", "");
+    int line = yml_line(yml_get(node, "id"));
+    if (id && !valid_id(id))
+        add(c, "topics.yaml", line, "bad id '%s' (use a-z, 0-9 and '-', at most %d characters)",
+            id, FARO_MAX_ID_LEN);
+    else if (id && find_topic(c, id) >= 0)
+        add(c, "topics.yaml", line, "duplicate topic id '%s'", id);
+    if (id)
+        snprintf(what, sizeof what, "topic '%s': ", id);
+    const char *icon = need_str(c, "topics.yaml", node, "icon", what);
+    if (icon && icons_codepoint(icon) < 0)
+        add(c, "topics.yaml", yml_line(yml_get(node, "icon")),
+            "unknown icon '%s' (see the names in src/icons.c)", icon);
+    check_translated(c, "topics.yaml", node, "title", what);
+    check_translated(c, "topics.yaml", node, "summary", what);
+    if (grow(c, (void **)&c->topics, &c->cap_topics, c->ntopics, sizeof *c->topics) < 0)
+        return;
+    c->topics[c->ntopics] = (topic){ id, icon, node };
+    list_topic_articles(c, c->ntopics++, what);
+}
+
+static void load_topics(content *c)
+{
+    static const char *const keys[] = { "topics", NULL };
+    c->topics_doc = load_yaml(c, "topics.yaml", 1);
+    if (!c->topics_doc)
+        return;
+    check_keys(c, "topics.yaml", c->topics_doc, keys);
+    const yml_node *list = yml_get(c->topics_doc, "topics");
+    if (!list) {
+        add(c, "topics.yaml", 0, "missing required field 'topics'");
+        return;
+    }
+    if (yml_type(list) != YML_SEQ || yml_len(list) == 0) {
+        add(c, "topics.yaml", yml_line(list), "'topics' must be a list of topics");
+        return;
+    }
+    for (int i = 0; i < yml_len(list) && !c->fatal; i++)
+        load_topic(c, yml_at(list, i));
+}
+
+/* ------------------------------------------------------------------ */
+/* services.csv                                                        */
+
+static int header_lang_col(content *c, const char *h, int col)
+{
+    int is_name = strncmp(h, "name_", 5) == 0, is_notes = strncmp(h, "notes_", 6) == 0;
+    if (!is_name && !is_notes)
+        return 0;
+    const char *lang = h + (is_name ? 5 : 6);
+    int li = lang_index(c, lang);
+    if (li < 0) {
+        if (c->langs_known)
+            add(c, "services.csv", csv_line(c->services, 0),
+                "column '%s': language '%s' is not in pack.yaml", h, lang);
+        return 1;
+    }
+    if (is_name)
+        c->name_col[li] = col;
+    else
+        c->notes_col[li] = col;
+    return 1;
+}
+
+/* Maps header names to columns; 0 when the header is usable. */
+static int read_header(content *c)
+{
+    const csv *t = c->services;
+    int line = csv_line(t, 0), bad = 0;
+    for (int i = 0; i < NCOLS; i++)
+        c->col[i] = -1;
+    for (int i = 0; i < FARO_MAX_LANGS; i++)
+        c->name_col[i] = c->notes_col[i] = -1;
+    for (int i = 0; i < csv_cols(t, 0); i++) {
+        const char *h = csv_field(t, 0, i);
+        int k = 0;
+        while (k < NCOLS && strcmp(h, svc_col_names[k]) != 0)
+            k++;
+        if (k < NCOLS && c->col[k] >= 0)
+            add(c, "services.csv", line, "column '%s' appears twice", h), bad = 1;
+        else if (k < NCOLS)
+            c->col[k] = i;
+        else if (!header_lang_col(c, h, i))
+            add(c, "services.csv", line, "unknown column '%s'", h);
+    }
+    for (size_t i = 0; i < sizeof svc_required / sizeof svc_required[0]; i++)
+        if (c->col[svc_required[i]] < 0)
+            add(c, "services.csv", line, "missing required column '%s'",
+                svc_col_names[svc_required[i]]), bad = 1;
+    return bad ? -1 : 0;
+}
+
+static const char *cell(const content *c, int row, int col)
+{
+    const char *s = c->col[col] >= 0 ? csv_field(c->services, row, c->col[col]) : NULL;
+    return s ? s : "";
+}
+
+/* Calls check(c, line, column, item) for each ';'-separated item, trimmed. */
+static void each_item(content *c, int row, int col,
+                      void (*check)(content *, int, const char *, const char *, int))
+{
+    const char *s = cell(c, row, col);
+    int example = strcmp(cell(c, row, COL_EXAMPLE), "yes") == 0;
+    while (*s) {
+        const char *end = strchr(s, ';');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        char item[256];
+        while (n && (*s == ' ' || *s == '\t'))
+            s++, n--;
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+            n--;
+        if (n >= sizeof item)
+            n = sizeof item - 1;
+        memcpy(item, s, n);
+        item[n] = '\0';
+        if (n)
+            check(c, csv_line(c->services, row), svc_col_names[col], item, example);
+        s = end ? end + 1 : s + strlen(s);
+    }
+}
+
+static void check_phone(content *c, int line, const char *column, const char *item, int example)
+{
+    if (!valid_e164(item))
+        add_cell(c, line, column, "'%s' is not an E.164 number (+ then 8 to 15 digits)", item);
+    else if (example && !fictional_number(item))
+        add_cell(c, line, column,
+                 "'%s': example entries may only use the fictional numbers +1 NPA 555-0100 to 555-0199",
+                 item);
+}
+
+static void check_lang_item(content *c, int line, const char *column, const char *item, int example)
+{
+    if (!valid_lang(item))
+        add_cell(c, line, column, "bad language tag '%s'", item);
+}
+
+static void check_nationality(content *c, int line, const char *column, const char *item,
+                              int example)
+{
+    if (strcmp(item, "*") != 0 && !valid_country(item))
+        add_cell(c, line, column, "unknown country code '%s'", item);
+}
+
+/* Remembers service ids to find duplicates: row index of the first use. */
+static int first_row_with_id(const content *c, int row)
+{
+    const char *id = cell(c, row, COL_ID);
+    for (int r = 1; r < row; r++)
+        if (strcmp(cell(c, r, COL_ID), id) == 0)
+            return r;
+    return -1;
+}
+
+static void check_service_id(content *c, int row, int line)
+{
+    const char *id = cell(c, row, COL_ID);
+    int first;
+    if (!*id)
+        add_cell(c, line, "id", "missing");
+    else if (!valid_id(id))
+        add_cell(c, line, "id", "bad id '%s' (use a-z, 0-9 and '-', at most %d characters)",
+                 id, FARO_MAX_ID_LEN);
+    else if ((first = first_row_with_id(c, row)) > 0)
+        add_cell(c, line, "id", "duplicate id '%s' (first on line %d)", id,
+                 csv_line(c->services, first));
+}
+
+static void check_coords(content *c, int row, int line)
+{
+    const char *lat = cell(c, row, COL_LAT), *lon = cell(c, row, COL_LON);
+    double v;
+    if (*lat && parse_coord(lat, -90, 90, &v) < 0)
+        add_cell(c, line, "lat", "'%s' is not a latitude (-90 to 90)", lat);
+    if (*lon && parse_coord(lon, -180, 180, &v) < 0)
+        add_cell(c, line, "lon", "'%s' is not a longitude (-180 to 180)", lon);
+    if (!*lat != !*lon)
+        add_cell(c, line, *lat ? "lon" : "lat", "missing (lat and lon go together)");
+}
+
+static void check_service_codes(content *c, int row, int line)
+{
+    const char *country = cell(c, row, COL_COUNTRY), *cost = cell(c, row, COL_COST);
+    const char *verified = cell(c, row, COL_VERIFIED), *example = cell(c, row, COL_EXAMPLE);
+    const char *kind = cell(c, row, COL_KIND);
+    if (!valid_kind(kind))
+        add_cell(c, line, "kind", "unknown kind '%s'", kind);
+    if (!valid_country(country))
+        add_cell(c, line, "country", "unknown country code '%s' (ISO 3166-1 alpha-2)", country);
+    if (strcmp(cost, "free") && strcmp(cost, "low") && strcmp(cost, "paid"))
+        add_cell(c, line, "cost", "unknown cost '%s' (free, low or paid)", cost);
+    if (!valid_date(verified))
+        add_cell(c, line, "verified", "bad date '%s' (YYYY-MM-DD)", verified);
+    if (strcmp(example, "yes") && strcmp(example, "no"))
+        add_cell(c, line, "example", "'%s' must be yes or no", example);
+}
+
+static void check_service(content *c, int row)
+{
+    int line = csv_line(c->services, row);
+    int want = csv_cols(c->services, 0), got = csv_cols(c->services, row);
+    if (got != want) {
+        add(c, "services.csv", line, "row has %d fields, the header has %d", got, want);
+        return;
+    }
+    check_service_id(c, row, line);
+    if (!*cell(c, row, COL_NAME))
+        add_cell(c, line, "name", "missing");
+    check_service_codes(c, row, line);
+    check_coords(c, row, line);
+    each_item(c, row, COL_PHONES, check_phone);
+    each_item(c, row, COL_MESSAGING, check_phone);
+    each_item(c, row, COL_LANGUAGES, check_lang_item);
+    each_item(c, row, COL_NATIONALITIES, check_nationality);
+}
+
+static void load_services(content *c)
+{
+    size_t len = 0;
+    char err[FARO_MAX_ERRLEN];
+    c->services_text = read_rel(c, "services.csv", 0, &len);
+    if (!c->services_text)
+        return;
+    c->services = csv_parse(c->services_text, len, "services.csv", err, sizeof err);
+    if (!c->services) {
+        add_parsed(c, "services.csv", err);
+        return;
+    }
+    if (csv_rows(c->services) == 0) {
+        add(c, "services.csv", 0, "empty file (a header row is required)");
+        goto broken;
+    }
+    if (read_header(c) < 0)
+        goto broken;
+    for (int r = 1; r < csv_rows(c->services); r++)
+        check_service(c, r);
+    return;
+broken:
+    csv_free(c->services);
+    c->services = NULL;
+}
+
+static int find_service(const content *c, const char *id)
+{
+    for (int r = 1; c->services && r < csv_rows(c->services); r++)
+        if (strcmp(cell(c, r, COL_ID), id) == 0)
+            return r;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* media/                                                              */
+
+static const char *media_mime(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (!dot)
+        return NULL;
+    if (strcmp(dot, ".png") == 0)
+        return "image/png";
+    if (strcmp(dot, ".jpg") == 0 || strcmp(dot, ".jpeg") == 0)
+        return "image/jpeg";
+    return NULL;
+}
+
+static void load_media(content *c)
+{
+    int n;
+    char **names = list_dir(c, "media", &n);
+    for (int i = 0; i < n && !c->fatal; i++) {
+        char *rel = join("media", names[i]);
+        if (!rel) {
+            c->fatal = FARO_ENOMEM;
+            break;
+        }
+        if (!media_mime(names[i]) || is_dir(c, rel)) {
+            add(c, rel, 0, "unexpected file (media/ holds .png and .jpg images)");
+            free(rel);
+        } else if (grow(c, (void **)&c->media, &c->cap_media, c->nmedia, sizeof *c->media) == 0) {
+            c->media[c->nmedia++] = rel;
+        } else {
+            free(rel);
+        }
+    }
+    free_names(names, n);
+}
+
+static int find_media(const content *c, const char *name)
+{
+    for (int i = 0; i < c->nmedia; i++)
+        if (strcmp(c->media[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cross-checks: translations, listing, links and images               */
+
+typedef struct {
+    content *c;
+    const art_file *f;
+} link_ctx;
+
+/* Line in f of a pointer md4c gave us (into the file text when the
+ * attribute needed no unescaping; else search for the text). */
+static int line_of(const art_file *f, const char *p, const char *s)
+{
+    if (p < f->text || p >= f->text + f->len)
+        p = strstr(f->text + f->body_off, s);
+    int line = 1;
+    for (const char *q = f->text; p && q < p; q++)
+        line += *q == '\n';
+    return line;
+}
+
+static void check_faro_link(content *c, const art_file *f, int line, const char *target)
+{
+    const char *rest = target + 5, *slash = strchr(rest, '/');
+    const char *id = slash ? slash + 1 : "";
+    size_t n = slash ? (size_t)(slash - rest) : 0;
+    int ok;
+    if (n == 7 && strncmp(rest, "article", 7) == 0)
+        ok = find_article(c, id) != NULL;
+    else if (n == 5 && strncmp(rest, "topic", 5) == 0)
+        ok = find_topic(c, id) >= 0;
+    else if (n == 7 && strncmp(rest, "service", 7) == 0)
+        ok = find_service(c, id) > 0;
+    else if (n == 9 && strncmp(rest, "directory", 9) == 0)
+        ok = valid_kind(id);
+    else {
+        add(c, f->path, line, "unknown link '%s' (faro:article/, faro:topic/, faro:service/ "
+            "or faro:directory/)", target);
+        return;
+    }
+    if (!ok)
+        add(c, f->path, line, "broken link '%s'", target);
+}
+
+static void check_link(link_ctx *x, const MD_ATTRIBUTE *href)
+{
+    char target[1024];
+    size_t n = href->size < sizeof target ? href->size : sizeof target - 1;
+    memcpy(target, href->text, n);
+    target[n] = '\0';
+    int line = line_of(x->f, href->text, target);
+    if (strncmp(target, "faro:", 5) == 0)
+        check_faro_link(x->c, x->f, line, target);
+    else if (strncmp(target, "https://", 8) && strncmp(target, "http://", 7) &&
+             strncmp(target, "tel:", 4) && strncmp(target, "mailto:", 7))
+        add(x->c, x->f->path, line, "unsupported link '%s' (use faro:, https:, tel: or mailto:)",
+            target);
+}
+
+static void check_image(link_ctx *x, const MD_ATTRIBUTE *src)
+{
+    char name[1024];
+    size_t n = src->size < sizeof name ? src->size : sizeof name - 1;
+    memcpy(name, src->text, n);
+    name[n] = '\0';
+    if (find_media(x->c, name) < 0)
+        add(x->c, x->f->path, line_of(x->f, src->text, name), "missing image '%s'%s", name,
+            strncmp(name, "media/", 6) ? " (images live in media/)" : "");
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    if (type == MD_SPAN_A)
+        check_link(user, &((MD_SPAN_A_DETAIL *)detail)->href);
+    else if (type == MD_SPAN_IMG)
+        check_image(user, &((MD_SPAN_IMG_DETAIL *)detail)->src);
+    return 0;
+}
+
+static int md_block(MD_BLOCKTYPE type, void *detail, void *user)
+{
+    return 0;
+}
+
+static int md_span(MD_SPANTYPE type, void *detail, void *user)
+{
+    return 0;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
+{
+    return 0;
+}
+
+static void check_body(content *c, const art_file *f)
+{
+    MD_PARSER parser = { 0, MD_FLAG_NOHTML, md_block, md_block, md_enter_span, md_span,
+                         md_text, NULL, NULL };
+    link_ctx x = { c, f };
+    md_parse(f->text + f->body_off, (MD_SIZE)(f->len - f->body_off), &parser, &x);
+}
+
+static void check_article(content *c, const article *a)
+{
+    char folder[FARO_MAX_ERRLEN];
+    snprintf(folder, sizeof folder, "articles/%s/", a->id);
+    if (a->topic < 0)
+        add(c, folder, 0, "not listed in any topic");
+    for (int i = 0; i < c->nlangs; i++) {
+        int found = 0;
+        for (int k = 0; k < a->nfiles && !found; k++)
+            found = strcmp(a->files[k].lang, c->langs[i]) == 0;
+        if (!found)
+            add(c, folder, 0, "missing translation '%s'", c->langs[i]);
+    }
+    for (int k = 0; k < a->nfiles; k++)
+        if (a->files[k].front)
+            check_body(c, &a->files[k]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading and freeing the model                                       */
+
+static void content_free(content *c)
+{
+    yml_free(c->pack);
+    yml_free(c->topics_doc);
+    free(c->topics);
+    for (int i = 0; i < c->narticles; i++) {
+        article *a = &c->articles[i];
+        for (int k = 0; k < a->nfiles; k++) {
+            free(a->files[k].path);
+            free(a->files[k].text);
+            yml_free(a->files[k].front);
+        }
+        free(a->files);
+        free(a->id);
+    }
+    free(c->articles);
+    csv_free(c->services);
+    free(c->services_text);
+    free_names(c->media, c->nmedia);
+}
+
+/* Loads and checks everything; returns 0 or a fatal FARO_E* code. */
+static int content_load(content *c, const char *dir, lint_report *rep, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof *c);
+    c->dir = dir;
+    c->rep = rep;
+    if (!is_dir(c, ".")) {
+        snprintf(err, errlen, "%s: not a content folder: %s", dir, strerror(errno ? errno : ENOTDIR));
+        return FARO_EIO;
+    }
+    load_pack(c);
+    scan_articles(c);
+    load_topics(c);
+    load_services(c);
+    load_media(c);
+    for (int i = 0; i < c->narticles && !c->fatal; i++)
+        check_article(c, &c->articles[i]);
+    report_sort(rep);
+    if (c->fatal)
+        snprintf(err, errlen, "%s: out of memory", dir);
+    return c->fatal;
+}
+
+int lint_dir(const char *dir, lint_report *rep, char *err, size_t errlen)
+{
+    content c;
+    int rc = content_load(&c, dir, rep, err, errlen);
+    content_free(&c);
+    return rc < 0 ? rc : lint_report_count(rep);
+}
+
+/* ------------------------------------------------------------------ */
+/* The writer                                                          */
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int rc;                 /* first failure, FARO_ESQL */
+    char *err;
+    size_t errlen;
+} writer;
+
+static void w_fail(writer *w, const char *what)
+{
+    if (w->rc == 0)
+        snprintf(w->err, w->errlen, "%s: %s", what, sqlite3_errmsg(w->db));
+    w->rc = FARO_ESQL;
+}
+
+static void w_exec(writer *w, const char *sql)
+{
+    if (w->rc == 0 && sqlite3_exec(w->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        w_fail(w, "cannot write the pack");
+}
+
+static void w_prepare(writer *w, const char *sql)
+{
+    sqlite3_finalize(w->st);
+    w->st = NULL;
+    if (w->rc == 0 && sqlite3_prepare_v2(w->db, sql, -1, &w->st, NULL) != SQLITE_OK)
+        w_fail(w, "cannot write the pack");
+}
+
+/* Binds the texts (NULL -> SQL NULL) to ?1..?n, steps and resets. */
+static void w_row(writer *w, int n, const char *const *vals)
+{
+    if (w->rc)
+        return;
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_text(w->st, i + 1, vals[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(w->st) != SQLITE_DONE)
+        w_fail(w, "cannot write the pack");
+    sqlite3_reset(w->st);
+    sqlite3_clear_bindings(w->st);
+}
+
+static void w_meta(writer *w, const char *key, const char *value)
+{
+    const char *vals[] = { key, value };
+    w_row(w, 2, vals);
+}
+
+static void created_time(char *buf, size_t len)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    char *end = NULL;
+    long long t = sde ? strtoll(sde, &end, 10) : 0;
+    time_t now = (sde && end && !*end && t >= 0) ? (time_t)t : time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_meta(writer *w, const content *c)
+{
+    char num[32], created[32], langs[FARO_MAX_LANGS * (FARO_MAX_LANG_LEN + 1) + 1] = "";
+    w_prepare(w, "INSERT INTO meta(key, value) VALUES(?1, ?2)");
+    snprintf(num, sizeof num, "%d", FARO_PACK_FORMAT);
+    w_meta(w, "format", num);
+    w_meta(w, "id", yml_get_str(c->pack, "id", ""));
+    snprintf(num, sizeof num, "%d", parse_version(yml_get_str(c->pack, "version", "")));
+    w_meta(w, "version", num);
+    w_meta(w, "layer", yml_get_str(c->pack, "layer", ""));
+    w_meta(w, "type", yml_get_str(c->pack, "type", ""));
+    for (int i = 0; i < c->nlangs; i++) {
+        if (i)
+            strcat(langs, ",");
+        strcat(langs, c->langs[i]);
+    }
+    w_meta(w, "languages", langs);
+    const yml_node *title = yml_get(c->pack, "title");
+    for (int i = 0; i < c->nlangs; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "title.%s", c->langs[i]);
+        w_meta(w, key, yml_get_str(title, c->langs[i], ""));
+    }
+    created_time(created, sizeof created);
+    w_meta(w, "created", created);
+    if (yml_get_str(c->pack, "expires", NULL))
+        w_meta(w, "expires", yml_get_str(c->pack, "expires", NULL));
+}
+
+static void write_topics(writer *w, const content *c)
+{
+    char pos[16];
+    w_prepare(w, "INSERT INTO topics(id, position, icon) VALUES(?1, ?2, ?3)");
+    for (int t = 0; t < c->ntopics; t++) {
+        snprintf(pos, sizeof pos, "%d", t);
+        const char *vals[] = { c->topics[t].id, pos, c->topics[t].icon };
+        w_row(w, 3, vals);
+    }
+    w_prepare(w, "INSERT INTO topic_text(topic, lang, title, summary) VALUES(?1, ?2, ?3, ?4)");
+    for (int t = 0; t < c->ntopics; t++)
+        for (int i = 0; i < c->nlangs; i++) {
+            const yml_node *n = c->topics[t].node;
+            const char *vals[] = { c->topics[t].id, c->langs[i],
+                                   yml_get_str(yml_get(n, "title"), c->langs[i], ""),
+                                   yml_get_str(yml_get(n, "summary"), c->langs[i], "") };
+            w_row(w, 4, vals);
+        }
+}
+
+static void write_articles(writer *w, const content *c)
+{
+    char pos[16];
+    w_prepare(w, "INSERT INTO articles(id, topic, position) VALUES(?1, ?2, ?3)");
+    for (int i = 0; i < c->narticles; i++) {
+        const article *a = &c->articles[i];
+        snprintf(pos, sizeof pos, "%d", a->position);
+        const char *vals[] = { a->id, c->topics[a->topic].id, pos };
+        w_row(w, 3, vals);
+    }
+    w_prepare(w, "INSERT INTO article_text(article, lang, title, summary, body)"
+                 " VALUES(?1, ?2, ?3, ?4, ?5)");
+    for (int i = 0; i < c->narticles; i++)
+        for (int k = 0; k < c->articles[i].nfiles; k++) {
+            const art_file *f = &c->articles[i].files[k];
+            const char *vals[] = { c->articles[i].id, f->lang,
+                                   yml_get_str(f->front, "title", ""),
+                                   yml_get_str(f->front, "summary", ""),
+                                   f->text + f->body_off };
+            w_row(w, 5, vals);
+        }
+}
+
+static void write_service(writer *w, const content *c, int r)
+{
+    char pos[16];
+    snprintf(pos, sizeof pos, "%d", r - 1);
+    const char *lat = cell(c, r, COL_LAT), *lon = cell(c, r, COL_LON);
+    const char *vals[] = {
+        cell(c, r, COL_ID), cell(c, r, COL_KIND), cell(c, r, COL_NAME), cell(c, r, COL_COUNTRY),
+        cell(c, r, COL_REGION), cell(c, r, COL_CITY), cell(c, r, COL_ADDRESS),
+        *lat ? lat : NULL, *lon ? lon : NULL, cell(c, r, COL_PHONES), cell(c, r, COL_MESSAGING),
+        cell(c, r, COL_HOURS), cell(c, r, COL_LANGUAGES), cell(c, r, COL_COST),
+        cell(c, r, COL_NATIONALITIES), cell(c, r, COL_VERIFIED), cell(c, r, COL_VERIFIED_BY),
+        strcmp(cell(c, r, COL_EXAMPLE), "yes") == 0 ? "1" : "0", pos
+    };
+    w_row(w, 19, vals);
+}
+
+static void write_services(writer *w, const content *c)
+{
+    if (!c->services)
+        return;
+    w_prepare(w, "INSERT INTO services(id, kind, name, country, region, city, address,"
+                 " lat, lon, phones, messaging, hours, languages, cost, nationalities,"
+                 " verified, verified_by, example, position) VALUES(?1, ?2, ?3, ?4, ?5, ?6,"
+                 " ?7, CAST(?8 AS REAL), CAST(?9 AS REAL), ?10, ?11, ?12, ?13, ?14, ?15,"
+                 " ?16, ?17, CAST(?18 AS INTEGER), CAST(?19 AS INTEGER))");
+    for (int r = 1; r < csv_rows(c->services); r++)
+        write_service(w, c, r);
+    w_prepare(w, "INSERT INTO service_text(service, lang, name, notes) VALUES(?1, ?2, ?3, ?4)");
+    for (int r = 1; r < csv_rows(c->services); r++)
+        for (int i = 0; i < c->nlangs; i++) {
+            const char *name = csv_field(c->services, r, c->name_col[i]);
+            const char *notes = csv_field(c->services, r, c->notes_col[i]);
+            const char *vals[] = { cell(c, r, COL_ID), c->langs[i],
+                                   name && *name ? name : cell(c, r, COL_NAME),
+                                   notes ? notes : cell(c, r, COL_NOTES) };
+            w_row(w, 4, vals);
+        }
+}
+
+/* Reads one media file into memory (bounded); NULL with err set. */
+static void *read_media(const content *c, const char *rel, size_t *len, char *err, size_t errlen)
+{
+    char *path = join(c->dir, rel);
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    void *buf = f ? malloc((size_t)FARO_MAX_FILE_BYTES + 1) : NULL;
+    if (buf) {
+        *len = fread(buf, 1, (size_t)FARO_MAX_FILE_BYTES + 1, f);
+        if (ferror(f) || *len > FARO_MAX_FILE_BYTES) {
+            free(buf);
+            buf = NULL;
+        }
+    }
+    if (!buf)
+        snprintf(err, errlen, "%s: cannot read (or larger than %u bytes)", rel,
+                 FARO_MAX_FILE_BYTES);
+    if (f)
+        fclose(f);
+    free(path);
+    return buf;
+}
+
+static void write_media(writer *w, const content *c)
+{
+    w_prepare(w, "INSERT INTO media(name, mime, data) VALUES(?1, ?2, ?3)");
+    for (int i = 0; i < c->nmedia && w->rc == 0; i++) {
+        size_t len = 0;
+        void *data = read_media(c, c->media[i], &len, w->err, w->errlen);
+        if (!data) {
+            w->rc = FARO_EIO;
+            break;
+        }
+        sqlite3_bind_text(w->st, 1, c->media[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->st, 2, media_mime(c->media[i]), -1, SQLITE_STATIC);
+        sqlite3_bind_blob(w->st, 3, data, (int)len, free);
+        if (sqlite3_step(w->st) != SQLITE_DONE)
+            w_fail(w, "cannot write the pack");
+        sqlite3_reset(w->st);
+    }
+}
+
+static int fsync_path(const char *path, int dir)
+{
+    int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+/* Writes the whole pack to `path` (which must not exist). */
+static int write_pack(const content *c, const char *path, char *err, size_t errlen)
+{
+    writer w = { .err = err, .errlen = errlen };
+    if (sqlite3_open_v2(path, &w.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        w_fail(&w, path);
+    w_exec(&w, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=4096;"
+               " BEGIN;");
+    w_exec(&w, SCHEMA_SQL);
+    write_meta(&w, c);
+    write_topics(&w, c);
+    write_articles(&w, c);
+    write_services(&w, c);
+    write_media(&w, c);
+    sqlite3_finalize(w.st);
+    w_exec(&w, "COMMIT; VACUUM;");
+    if (sqlite3_close(w.db) != SQLITE_OK && w.rc == 0) {
+        snprintf(err, errlen, "%s: cannot close the pack", path);
+        w.rc = FARO_ESQL;
+    }
+    if (w.rc == 0 && fsync_path(path, 0) < 0) {
+        snprintf(err, errlen, "%s: cannot sync: %s", path, strerror(errno));
+        w.rc = FARO_EIO;
+    }
+    return w.rc;
+}
+
+static void fill_stats(pack_build_stats *s, const content *c, const char *out)
+{
+    struct stat st;
+    s->languages = c->nlangs;
+    s->topics = c->ntopics;
+    s->articles = c->narticles;
+    s->services = c->services ? csv_rows(c->services) - 1 : 0;
+    s->media = c->nmedia;
+    s->bytes = stat(out, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/* Renames tmp over out and syncs the folder holding them. */
+static int commit_file(const char *tmp, const char *out, char *err, size_t errlen)
+{
+    if (rename(tmp, out) < 0) {
+        snprintf(err, errlen, "%s: cannot rename to %s: %s", tmp, out, strerror(errno));
+        return FARO_EIO;
+    }
+    char dir[PATH_MAX];
+    const char *slash = strrchr(out, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 1, slash ? out : ".");
+    fsync_path(dir, 1);          /* best effort: some file systems refuse */
+    return 0;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int pack_build_dir(const char *dir, const char *out, lint_report *rep,
+                   pack_build_stats *stats, char *err, size_t errlen)
+{
+    double start = now_ms();
+    content c;
+    char tmp[PATH_MAX];
+    int rc = content_load(&c, dir, rep, err, errlen);
+    if (rc == 0 && lint_report_count(rep) > 0) {
+        snprintf(err, errlen, "%s: %d problem%s, no pack written", dir, lint_report_count(rep),
+                 lint_report_count(rep) == 1 ? "" : "s");
+        rc = FARO_EPARSE;
+    }
+    if (rc == 0 && snprintf(tmp, sizeof tmp, "%s.tmp", out) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "%s: path too long", out);
+        rc = FARO_EINVAL;
+    }
+    if (rc == 0) {
+        unlink(tmp);
+        rc = write_pack(&c, tmp, err, errlen);
+        if (rc == 0)
+            rc = commit_file(tmp, out, err, errlen);
+        if (rc < 0)
+            unlink(tmp);
+    }
+    if (rc == 0 && stats) {
+        fill_stats(stats, &c, out);
+        stats->ms = now_ms() - start;
+    }
+    content_free(&c);
+    return rc;
+}
