@@ -110,4 +110,18 @@ int txt_bidi_levels(const uint16_t *text, int n, int para_dir,
  */
 int txt_linebreak(const uint16_t *text, int n, uint8_t *brk);
 
+/*
+ * Diagnostics (tests, the admin console, text-to-speech): lay out p afresh
+ * (bypassing the layout cache) and write the logical text of each line,
+ * lines joined by '\n' (a cut line ends with its "…"), NUL-terminated,
+ * into out (truncated to outlen).  Returns the number of lines or a
+ * negative FARO_E* code.
+ */
+int txt_line_texts(txt_ctx *ctx, const txt_params *p, char *out, size_t outlen);
+
+/* Number of visible characters of p that no font in the chain provides
+ * (they would show as a .notdef box); 0 means every glyph is real, < 0 is
+ * a FARO_E* code. */
+int txt_missing_glyphs(txt_ctx *ctx, const txt_params *p);
+
 #endif

@@ -1,0 +1,435 @@
+/*
+ * test_txt.c — the text engine: sanitising, wrapping, Chinese and phone
+ * number breaking, ellipsis at grapheme boundaries, right-to-left alignment
+ * (pixels drawn by SDL's software renderer on a plain surface, no video
+ * driver), font fallback with real glyphs, and the caches' hit counts and
+ * bounds.  It also saves $BUILD/test-out/txt_scripts.png, a page of Arabic,
+ * Urdu, Bengali, Hindi, Amharic and Chinese to look at.
+ */
+#include "check.h"
+#include "txt.h"
+#include "faro.h"
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FONTS "assets/fonts"
+
+static txt_params para(const char *text, int px, int width)
+{
+    txt_params p;
+    memset(&p, 0, sizeof p);
+    p.text = text;
+    p.len = -1;
+    p.px = px;
+    p.width = width;
+    return p;
+}
+
+/* ---------- a software renderer on a surface ---------- */
+typedef struct canvas { SDL_Surface *s; SDL_Renderer *r; } canvas;
+
+static canvas canvas_new(int w, int h)
+{
+    canvas c = { SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888), NULL };
+    if (c.s) c.r = SDL_CreateSoftwareRenderer(c.s);
+    return c;
+}
+
+static void canvas_clear(canvas *c)
+{
+    SDL_SetRenderDrawColor(c->r, 0, 0, 0, 255);
+    SDL_RenderClear(c->r);
+}
+
+static void canvas_free(canvas *c)
+{
+    if (c->r) SDL_DestroyRenderer(c->r);
+    if (c->s) SDL_FreeSurface(c->s);
+}
+
+/* Lit pixels (any channel > 64) in columns [x0, x1). */
+static long lit(const canvas *c, int x0, int x1)
+{
+    long n = 0;
+    SDL_RenderFlush(c->r);
+    for (int y = 0; y < c->s->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const char *)c->s->pixels + y * c->s->pitch);
+        for (int x = x0; x < x1 && x < c->s->w; x++)
+            if ((row[x] & 0xFF) > 64 || ((row[x] >> 8) & 0xFF) > 64 || ((row[x] >> 16) & 0xFF) > 64) n++;
+    }
+    return n;
+}
+
+/* Leftmost and rightmost lit columns, -1 when none. */
+static void lit_span(const canvas *c, int *left, int *right)
+{
+    *left = *right = -1;
+    for (int x = 0; x < c->s->w; x++)
+        if (lit(c, x, x + 1)) { if (*left < 0) *left = x; *right = x; }
+}
+
+/* ---------- tests ---------- */
+static void test_sanitize(void)
+{
+    char *s = txt_sanitize("a\xff" "b", 3);
+    CHECK_STR(s, "a\xEF\xBF\xBD" "b");
+    free(s);
+    const char *ctl = "call \xE2\x80\xAE" "3410 555\xE2\x80\xAC now\xE2\x81\xA6!\xE2\x81\xA9";
+    s = txt_sanitize(ctl, strlen(ctl));
+    CHECK_STR(s, "call 3410 555 now!");
+    free(s);
+    s = txt_sanitize("x\xE2\x82", 3);                /* truncated sequence */
+    CHECK_STR(s, "x\xEF\xBF\xBD");
+    free(s);
+    s = txt_sanitize("\xC0\xAF", 2);                  /* overlong '/' */
+    CHECK_STR(s, "\xEF\xBF\xBD\xEF\xBF\xBD");
+    free(s);
+    s = txt_sanitize("\xED\xA0\x80", 3);              /* a UTF-16 surrogate */
+    CHECK(s && strstr(s, "\xED\xA0") == NULL, "surrogate kept: %s", s);
+    free(s);
+    s = txt_sanitize("\xF0\x9F\x87\xB2 \xD8\xB9", 7); /* valid text is kept */
+    CHECK_STR(s, "\xF0\x9F\x87\xB2 \xD8\xB9");
+    free(s);
+}
+
+static const char *es_text =
+    "Tienes derecho a pedir asilo. Nadie puede obligarte a volver a un lugar donde tu vida "
+    "corre peligro. Pide ayuda en el albergue o llama gratis a la línea de ayuda.";
+
+static void test_wrap(txt_ctx *t)
+{
+    txt_params p = para(es_text, 28, 2000);
+    int w, h, wide = txt_measure(t, &p, &w, &h);
+    CHECK(wide == 2, "2000 px: %d lines", wide);
+    p.width = 0;
+    CHECK(txt_measure(t, &p, &w, &h) == 1, "no wrap: one line");
+    CHECK(w > 2000, "one line is wide: %d", w);
+    p.width = 600;
+    int mid = txt_measure(t, &p, &w, &h);
+    CHECK(mid > 2 && w <= 600, "600 px: %d lines, %d wide", mid, w);
+    CHECK(h == mid * txt_line_height(t, 28), "height %d = lines x line height", h);
+    p.width = 300;
+    int narrow = txt_measure(t, &p, &w, &h);
+    CHECK(narrow > mid && w <= 300, "300 px: %d lines, %d wide", narrow, w);
+    p = para("", 28, 300);
+    CHECK(txt_measure(t, &p, &w, &h) == 0 && w == 0 && h == 0, "empty text: no lines");
+    p = para("uno\ndos\n\ntres", 28, 0);
+    CHECK(txt_measure(t, &p, &w, &h) == 4, "hard breaks: 4 lines");
+}
+
+static void test_chinese(txt_ctx *t)
+{
+    char out[4096];
+    txt_params p = para("你有权申请庇护。没有人可以强迫你回到有生命危险的地方。", 28, 200);
+    int n = txt_line_texts(t, &p, out, sizeof out);
+    int w, h;
+    CHECK(n >= 4, "Chinese wraps between characters: %d lines", n);
+    CHECK(txt_measure(t, &p, &w, &h) == n && w <= 200, "Chinese fits 200 px: %d", w);
+    CHECK(strncmp(out, "你有权申请", 15) == 0 || strncmp(out, "你有权申", 12) == 0,
+          "first line is cut between characters: %s", out);
+    CHECK(strstr(out, "\n。") == NULL, "no line starts with 。: %s", out);
+    CHECK(txt_missing_glyphs(t, &p) == 0, "all hanzi have glyphs");
+}
+
+static void test_phone(txt_ctx *t)
+{
+    const char *nums[] = { "+1 202 555 0143", "+12025550143", "(55) 5555-0143" };
+    for (int k = 0; k < 3; k++) {
+        char text[128], out[512];
+        txt_params p = para(nums[k], 28, 0);
+        int nw, w, h;
+        txt_measure(t, &p, &nw, &h);
+        snprintf(text, sizeof text, "Llame al %s hoy mismo", nums[k]);
+        for (int width = nw + 2; width < nw + 200; width += 17) {
+            p = para(text, 28, width);
+            txt_line_texts(t, &p, out, sizeof out);
+            CHECK(strstr(out, nums[k]) != NULL, "phone %s broken at %d px: [%s]", nums[k], width, out);
+            txt_measure(t, &p, &w, &h);
+            CHECK(w >= nw - 2, "a line holds the whole number: %d < %d", w, nw);
+        }
+    }
+    /* Right to left: the digits of a number keep their order on screen. */
+    txt_params p = para("اتصل على +1 202 555 0143 الآن", 28, 0);
+    char out[512];
+    CHECK(txt_line_texts(t, &p, out, sizeof out) == 1, "Arabic with number: one line");
+    CHECK(strstr(out, "+1 202 555 0143") != NULL, "number kept whole in Arabic: %s", out);
+}
+
+static int count_cp(const char *s, unsigned lo, unsigned hi)
+{
+    int n = 0;
+    for (const unsigned char *u = (const unsigned char *)s; *u;) {
+        unsigned cp = *u, len = 1;
+        if (cp >= 0xF0) { cp = ((cp & 7u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu); len = 4; }
+        else if (cp >= 0xE0) { cp = ((cp & 15u) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu); len = 3; }
+        else if (cp >= 0xC0) { cp = ((cp & 31u) << 6) | (u[1] & 0x3Fu); len = 2; }
+        n += cp >= lo && cp <= hi;
+        u += len;
+    }
+    return n;
+}
+
+static void test_ellipsis(txt_ctx *t)
+{
+    char out[4096], text[2048] = "";
+    int w, h;
+    txt_params p = para(es_text, 28, 400);
+    p.max_lines = 2;
+    int n = txt_line_texts(t, &p, out, sizeof out);
+    CHECK(n == 2, "max_lines 2: %d lines", n);
+    CHECK(strstr(out, "\xE2\x80\xA6") != NULL, "ends with an ellipsis: %s", out);
+    CHECK(txt_measure(t, &p, &w, &h) == 2 && w <= 400, "cut text fits: %d", w);
+    /* Devanagari conjunct क्ष = क ् ष: never split before the ellipsis. */
+    for (int i = 0; i < 30; i++) strcat(text, "\xE0\xA4\x95\xE0\xA5\x8D\xE0\xA4\xB7");
+    for (int width = 90; width < 300; width += 23) {
+        p = para(text, 28, width);
+        p.max_lines = 1;
+        txt_line_texts(t, &p, out, sizeof out);
+        const char *e = strstr(out, "\xE2\x80\xA6");
+        CHECK(e && e - out >= 9 && strncmp(e - 3, "\xE0\xA4\xB7", 3) == 0,
+              "conjunct kept whole at %d px: [%s]", width, out);
+    }
+    /* Flags: two regional indicators per grapheme. */
+    text[0] = 0;
+    for (int i = 0; i < 20; i++) strcat(text, "\xF0\x9F\x87\xB2\xF0\x9F\x87\xBD");
+    for (int width = 60; width < 400; width += 37) {
+        p = para(text, 28, width);
+        p.max_lines = 1;
+        txt_line_texts(t, &p, out, sizeof out);
+        int ri = count_cp(out, 0x1F1E6, 0x1F1FF);
+        CHECK(ri % 2 == 0 && strstr(out, "\xE2\x80\xA6"), "flag split at %d px: %d RIs", width, ri);
+    }
+}
+
+static void test_rtl(txt_ctx *t)
+{
+    canvas c = canvas_new(800, 120);
+    int l, r;
+    CHECK(c.r != NULL, "software renderer: %s", SDL_GetError());
+    if (!c.r) return;
+    txt_params p = para("مرحبا بكم في المأوى", 28, 800);
+    p.dir = TXT_DIR_RTL;
+    canvas_clear(&c);
+    CHECK(txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 }) == 0, "draw RTL");
+    lit_span(&c, &l, &r);
+    CHECK(l > 400 && r > 700, "RTL start = right edge: lit %d..%d", l, r);
+    p.dir = TXT_DIR_AUTO;                         /* detected from the text */
+    canvas_clear(&c);
+    txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 });
+    lit_span(&c, &l, &r);
+    CHECK(l > 400, "auto direction finds RTL: lit from %d", l);
+    p.align = TXT_ALIGN_END;
+    canvas_clear(&c);
+    txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 });
+    lit_span(&c, &l, &r);
+    CHECK(l >= 0 && r < 400, "RTL end = left edge: lit %d..%d", l, r);
+    p = para("Bienvenidos al albergue", 28, 800);
+    canvas_clear(&c);
+    txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 });
+    lit_span(&c, &l, &r);
+    CHECK(l >= 0 && l < 20 && r < 400, "LTR start = left edge: lit %d..%d", l, r);
+    p.align = TXT_ALIGN_CENTER;
+    canvas_clear(&c);
+    txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 });
+    lit_span(&c, &l, &r);
+    CHECK(abs((l + r) / 2 - 400) < 20, "centred: lit %d..%d", l, r);
+    canvas_free(&c);
+}
+
+/* The pixels of one code point drawn alone. */
+static void glyph_pixels(txt_ctx *t, canvas *c, const char *s, Uint32 *out, int n)
+{
+    txt_params p = para(s, 40, 0);
+    canvas_clear(c);
+    txt_draw(t, c->r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 });
+    SDL_RenderFlush(c->r);
+    memcpy(out, c->s->pixels, (size_t)n * sizeof *out);
+}
+
+static void test_fallback(txt_ctx *t)
+{
+    const char *texts[] = {
+        "Tigrinya ትግርኛ +12025550143", "Amharic: ስልክ ቁጥር 0911 234567",
+        "Llame a Ahmed أحمد al 555 0143", "Trains from 北京 and 上海", "हिन्दी and বাংলা: 112",
+    };
+    for (int k = 0; k < 5; k++) {
+        txt_params p = para(texts[k], 28, 0);
+        CHECK(txt_missing_glyphs(t, &p) == 0, "missing glyphs in %s", texts[k]);
+    }
+    txt_params p = para("\xEF\xBF\xBF", 28, 0);   /* U+FFFF: no font has it */
+    CHECK(txt_missing_glyphs(t, &p) == 1, "U+FFFF counts as missing");
+    /* Drawn: a real glyph differs from the .notdef box. */
+    canvas c = canvas_new(64, 64);
+    static Uint32 box[64 * 64], glyph[64 * 64];
+    if (!c.r) return;
+    glyph_pixels(t, &c, "\xEF\xBF\xBF", box, 64 * 64);
+    const char *chars[] = { "ት", "ግ", "北", "ع", "ক", "ह" };
+    for (int k = 0; k < 6; k++) {
+        glyph_pixels(t, &c, chars[k], glyph, 64 * 64);
+        CHECK(memcmp(box, glyph, sizeof box) != 0, "%s drawn as .notdef", chars[k]);
+    }
+    canvas_free(&c);
+}
+
+static void test_icon_and_bold(txt_ctx *t)
+{
+    int w1, w2, h;
+    txt_params p = para("Derechos", 28, 0);
+    txt_measure(t, &p, &w1, &h);
+    p.bold_all = 1;
+    txt_measure(t, &p, &w2, &h);
+    CHECK(w2 > w1, "bold is wider: %d vs %d", w2, w1);
+    txt_mark m = { 0, 4 };
+    p = para("Dere chos", 28, 0);
+    p.bold = &m;
+    p.nbold = 1;
+    CHECK(txt_measure(t, &p, &w2, &h) == 1 && w2 > 0, "marks");
+    p = para("\xEE\xA2\x8A", 48, 0);             /* U+E88A home */
+    p.icon = 1;
+    CHECK(txt_missing_glyphs(t, &p) == 0, "icon glyph present");
+    CHECK(txt_measure(t, &p, &w1, &h) == 1 && w1 >= 40, "icon is about 48 px: %d", w1);
+}
+
+static void test_cache_hits(txt_ctx *t)
+{
+    txt_stats s0, s1;
+    int w, h;
+    txt_params p = para(es_text, 28, 500);
+    txt_measure(t, &p, &w, &h);
+    txt_get_stats(t, &s0);
+    txt_measure(t, &p, &w, &h);
+    txt_get_stats(t, &s1);
+    CHECK(s1.layouts_made == s0.layouts_made && s1.layout_hits == s0.layout_hits + 1,
+          "second measure is a hit: made %ld->%ld hits %ld->%ld",
+          s0.layouts_made, s1.layouts_made, s0.layout_hits, s1.layout_hits);
+    p.width = 501;                                /* another width: another layout */
+    txt_measure(t, &p, &w, &h);
+    txt_get_stats(t, &s0);
+    CHECK(s0.layouts_made == s1.layouts_made + 1, "new width makes a layout");
+    canvas c = canvas_new(600, 400);
+    if (!c.r) return;
+    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 });
+    txt_get_stats(t, &s0);
+    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 200, 0, 0, 128 });
+    txt_get_stats(t, &s1);
+    CHECK(s0.runs_rasterised > 0 && s1.runs_rasterised == s0.runs_rasterised
+          && s1.run_hits > s0.run_hits,
+          "second draw (other colour) rasterises nothing: %ld->%ld",
+          s0.runs_rasterised, s1.runs_rasterised);
+    CHECK(s1.layouts_made == s0.layouts_made, "draw reuses the layout");
+    CHECK(s1.texture_bytes > 0 && s1.texture_peak_bytes >= s1.texture_bytes, "texture bytes counted");
+    canvas_free(&c);
+}
+
+static void test_cache_bound(void)
+{
+    char err[256] = "";
+    const size_t bound = 64 * 1024;
+    txt_ctx *t = txt_new(FONTS, bound, err, sizeof err);
+    txt_stats s;
+    int over = 0;
+    CHECK(t != NULL, "txt_new: %s", err);
+    if (!t) return;
+    canvas c = canvas_new(600, 400);
+    if (!c.r) { txt_free(t); return; }
+    for (int i = 0; i < 200; i++) {              /* many different runs */
+        char text[64];
+        snprintf(text, sizeof text, "palabra%d otra%d", i, i * 7);
+        txt_params p = para(text, 28, 0);
+        txt_draw(t, c.r, &p, 0, (i % 10) * 30, (txt_color){ 255, 255, 255, 255 });
+        txt_get_stats(t, &s);
+        over += s.texture_bytes > bound;
+    }
+    txt_params big = para("Una línea muy larga que no cabe en la caché diminuta de texturas", 120, 0);
+    CHECK(txt_draw(t, c.r, &big, 0, 0, (txt_color){ 255, 255, 255, 255 }) == 0, "oversized run drawn");
+    txt_get_stats(t, &s);
+    CHECK(over == 0 && s.texture_bytes <= bound && s.texture_peak_bytes <= bound,
+          "texture cache bound: %zu (peak %zu) > 64 KiB", s.texture_bytes, s.texture_peak_bytes);
+    CHECK(s.runs_rasterised >= 400, "the loop rasterised: %ld", s.runs_rasterised);
+    CHECK(s.texture_bytes > bound / 2, "the cache is used, not emptied: %zu", s.texture_bytes);
+    txt_drop_textures(t);
+    txt_get_stats(t, &s);
+    CHECK(s.texture_bytes == 0, "drop_textures empties the cache");
+    canvas_free(&c);
+    txt_free(t);
+}
+
+static void test_garbage(txt_ctx *t)
+{
+    char buf[512];
+    unsigned seed = 12345;
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (char)(seed >> 16);
+        }
+        txt_params p = para(buf, 20, 150 + round);
+        p.len = (int)(sizeof buf);
+        p.max_lines = round % 4;
+        p.dir = round % 3;
+        int w, h;
+        txt_measure(t, &p, &w, &h);
+        CHECK(p.width <= 0 || w <= p.width, "random bytes fit width: %d > %d", w, p.width);
+    }
+    CHECK(txt_new("no/such/dir", 0, buf, sizeof buf) == NULL, "no fonts: NULL");
+    CHECK(strstr(buf, "no/such/dir") != NULL, "error names the folder: %s", buf);
+    txt_free(NULL);
+}
+
+/* A page of scripts to look at: $BUILD/test-out/txt_scripts.png. */
+static void save_sample(txt_ctx *t)
+{
+    static const struct { const char *text; int dir; } rows[] = {
+        { "العربية: لك الحق في طلب اللجوء. اتصل بالرقم +1 202 555 0143 مجاناً، أو اسأل أحمد في مكتب UNHCR.", TXT_DIR_RTL },
+        { "اردو: آپ کو پناہ مانگنے کا حق ہے۔ مدد کے لیے 112 پر کال کریں۔", TXT_DIR_RTL },
+        { "বাংলা: আপনার আশ্রয় চাওয়ার অধিকার আছে। সাহায্যের জন্য বিনামূল্যে ফোন করুন।", TXT_DIR_AUTO },
+        { "हिन्दी: आपको शरण माँगने का अधिकार है। मदद के लिए मुफ़्त कॉल करें: क्षत्रिय ज्ञान", TXT_DIR_AUTO },
+        { "አማርኛ: ጥገኝነት የመጠየቅ መብት አለዎት። ለእርዳታ በነጻ ይደውሉ +251 911 234567", TXT_DIR_AUTO },
+        { "中文：你有权申请庇护。没有人可以强迫你回到有生命危险的地方。请拨打免费电话 +52 55 5555 0143。", TXT_DIR_AUTO },
+        { "Español: **Tienes derecho** a pedir asilo — llama al +1 202 555 0143.", TXT_DIR_AUTO },
+    };
+    canvas c = canvas_new(1000, 760);
+    const char *build = getenv("BUILD");
+    char path[512];
+    int y = 10, w, h;
+    if (!c.r) return;
+    SDL_SetRenderDrawColor(c.r, 255, 255, 255, 255);
+    SDL_RenderClear(c.r);
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        txt_params p = para(rows[i].text, 28, 960);
+        p.dir = rows[i].dir;
+        txt_measure(t, &p, &w, &h);
+        txt_draw(t, c.r, &p, 20, y, (txt_color){ 20, 20, 60, 255 });
+        y += h + 12;
+    }
+    SDL_RenderFlush(c.r);
+    snprintf(path, sizeof path, "%s/test-out/txt_scripts.png", build ? build : "build");
+    CHECK(IMG_SavePNG(c.s, path) == 0, "save %s: %s", path, SDL_GetError());
+    canvas_free(&c);
+}
+
+int main(void)
+{
+    char err[256] = "";
+    txt_ctx *t = txt_new(FONTS, 0, err, sizeof err);
+    CHECK(t != NULL, "txt_new: %s", err);
+    if (!t) return check_done();
+    test_sanitize();
+    test_wrap(t);
+    test_chinese(t);
+    test_phone(t);
+    test_ellipsis(t);
+    test_rtl(t);
+    test_fallback(t);
+    test_icon_and_bold(t);
+    test_cache_hits(t);
+    test_cache_bound();
+    test_garbage(t);
+    save_sample(t);
+    txt_free(t);
+    SDL_Quit();
+    return check_done();
+}
