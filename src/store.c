@@ -6,11 +6,12 @@
  * the Dark Arts" page says: read-only, defensive mode, no trusted schema, no
  * triggers or views, tight sqlite3_limit()s, cell_size_check on, no mmap.
  * Before any query it checks the file header (magic, page size, length), then
- * that sqlite_schema holds exactly the objects SCHEMA_SQL creates (the
- * reference is built in a scratch in-memory database, so the check follows
- * schema.h by itself), then PRAGMA quick_check, then the meta keys.  Only then
- * are the queries prepared; they are prepared once per pack and kept, and
- * each use ends with reset + clear_bindings.
+ * that sqlite_schema holds exactly the objects SCHEMA_SQL creates, same
+ * type, name and SQL text (the reference is an in-memory database the store
+ * builds from SCHEMA_SQL once, so the check follows schema.h by itself), then
+ * PRAGMA quick_check, then prepares its queries, then reads the meta keys.
+ * The queries are prepared once per pack and kept; each use ends with
+ * reset + clear_bindings.
  *
  * The merged view is a loop over packs in precedence order (first added
  * first): a row of pack p is shown unless an earlier pack has the same id
@@ -23,7 +24,9 @@
  *
  * A result is a small header plus an item array and an arena of string
  * blocks; every string in it is copied into the arena (or is the static ""),
- * and store_result_free releases all of it.  Handles are single-threaded
+ * and store_result_free releases all of it.  All memory comes from
+ * sqlite3_malloc64, so a test can fail the Nth allocation of the whole
+ * module (SQLite's included) through SQLITE_CONFIG_MALLOC.  Handles are single-threaded
  * (SQLITE_OPEN_NOMUTEX): one store belongs to the UI thread.
  *
  * Invariants:
@@ -120,6 +123,7 @@ struct store_pack {
 struct store {
     int npacks;
     struct store_pack packs[FARO_MAX_PACKS];
+    sqlite3 *ref;       /* in-memory database holding SCHEMA_SQL, the reference */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -158,9 +162,11 @@ struct result_box {
 
 static struct result_box *box_new(size_t item_size)
 {
-    struct result_box *b = calloc(1, sizeof *b);
-    if (b)
+    struct result_box *b = sqlite3_malloc64(sizeof *b);
+    if (b) {
+        memset(b, 0, sizeof *b);
         b->item_size = item_size;
+    }
     return b;
 }
 
@@ -172,10 +178,10 @@ void store_result_free(store_result *r)
         return;
     for (blk = b->blocks; blk; blk = next) {
         next = blk->next;
-        free(blk);
+        sqlite3_free(blk);
     }
-    free(b->items);
-    free(b);
+    sqlite3_free(b->items);
+    sqlite3_free(b);
 }
 
 /* Copies len bytes plus a NUL into the box's arena; "" on failure (and
@@ -188,7 +194,7 @@ static const char *box_strndup(struct result_box *b, const char *str, size_t len
         return "";
     if (!blk || blk->cap - blk->used < len + 1) {
         size_t cap = len + 1 > STORE_ARENA_BLOCK ? len + 1 : STORE_ARENA_BLOCK;
-        blk = malloc(sizeof *blk + cap);
+        blk = sqlite3_malloc64(sizeof *blk + cap);
         if (!blk) {
             b->oom = 1;
             return "";
@@ -217,7 +223,7 @@ static void *box_push(struct result_box *b)
     char *item;
     if (b->pub.n == b->cap) {
         int cap = b->cap ? b->cap * 2 : 16;
-        void *items = realloc(b->items, (size_t)cap * b->item_size);
+        void *items = sqlite3_realloc64(b->items, (size_t)cap * b->item_size);
         if (!items) {
             b->oom = 1;
             return NULL;
@@ -689,6 +695,7 @@ static int pragma(struct store_pack *pk, const char *sql, char *err, size_t errl
     return 0;
 }
 
+/* The reference: an empty database made by SCHEMA_SQL itself. */
 static int open_scratch(sqlite3 **ref)
 {
     if (sqlite3_open_v2(":memory:", ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
@@ -789,20 +796,11 @@ static int count_objects(sqlite3 *ref)
 }
 
 /* sqlite_schema must hold exactly what SCHEMA_SQL creates, byte for byte. */
-static int check_schema(struct store_pack *pk, char *err, size_t errlen)
+static int check_schema(sqlite3 *ref, struct store_pack *pk, char *err, size_t errlen)
 {
-    sqlite3 *ref = NULL;
-    int rc, matched = 0;
-    if (open_scratch(&ref) != 0) {
-        rc = fail(err, errlen, FARO_ENOMEM, "%s: cannot build the reference schema",
-                  pk->name);
-        goto done;
-    }
-    rc = walk_schema(pk, ref, &matched, err, errlen);
+    int matched = 0, rc = walk_schema(pk, ref, &matched, err, errlen);
     if (rc == 0 && matched != count_objects(ref))
         rc = name_missing(pk, ref, err, errlen);
-done:
-    sqlite3_close(ref);
     return rc;
 }
 
@@ -894,11 +892,11 @@ static int prepare_all(struct store_pack *pk, char *err, size_t errlen)
 }
 
 /* Every check, in order, on a connection already opened and hardened. */
-static int check_pack(struct store_pack *pk, char *err, size_t errlen)
+static int check_pack(store *s, struct store_pack *pk, char *err, size_t errlen)
 {
     int rc;
     if ((rc = pragma(pk, "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0;", err, errlen)) ||
-        (rc = check_schema(pk, err, errlen)) ||
+        (rc = check_schema(s->ref, pk, err, errlen)) ||
         (rc = check_integrity(pk, err, errlen)) ||
         (rc = prepare_all(pk, err, errlen)) ||
         (rc = check_meta(pk, err, errlen)))
@@ -941,7 +939,7 @@ int store_add_file(store *s, const char *path, char *err, size_t errlen)
     else if (harden(pk.db) != 0)
         rc = fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", path);
     else
-        rc = check_pack(&pk, err, errlen);
+        rc = check_pack(s, &pk, err, errlen);
     return keep_or_close(s, &pk, rc);
 }
 
@@ -971,7 +969,7 @@ int store_add_memory(store *s, const void *data, size_t len, const char *name,
                                  SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
         rc = db_fail(&pk, err, errlen);
     else
-        rc = check_pack(&pk, err, errlen);
+        rc = check_pack(s, &pk, err, errlen);
     return keep_or_close(s, &pk, rc);
 }
 
@@ -979,7 +977,15 @@ int store_add_memory(store *s, const void *data, size_t len, const char *name,
 
 store *store_new(void)
 {
-    return calloc(1, sizeof(store));
+    store *s = sqlite3_malloc64(sizeof *s);
+    if (!s)
+        return NULL;
+    memset(s, 0, sizeof *s);
+    if (open_scratch(&s->ref) != 0) {
+        store_free(s);
+        return NULL;
+    }
+    return s;
 }
 
 void store_free(store *s)
@@ -989,7 +995,8 @@ void store_free(store *s)
         return;
     for (i = 0; i < s->npacks; i++)
         pack_close(&s->packs[i]);
-    free(s);
+    sqlite3_close(s->ref);
+    sqlite3_free(s);
 }
 
 int store_pack_count(const store *s)

@@ -395,13 +395,125 @@ static void test_bad_packs(store *s)
                "meta version 'x1' is not a whole number");
 }
 
+/* ---- fault injection: the Nth allocation (SQLite's or the store's) fails once */
+
+static sqlite3_mem_methods real_mem;
+static long fail_countdown = -1;   /* -1: never */
+static int injected;
+
+static int should_fail(void)
+{
+    if (fail_countdown < 0 || fail_countdown-- > 0)
+        return 0;
+    injected = 1;
+    return 1;
+}
+
+static void *fi_malloc(int n)
+{
+    return should_fail() ? NULL : real_mem.xMalloc(n);
+}
+
+static void *fi_realloc(void *p, int n)
+{
+    return should_fail() ? NULL : real_mem.xRealloc(p, n);
+}
+
+static void install_fault_allocator(void)
+{
+    sqlite3_mem_methods m;
+    sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
+    m = real_mem;
+    m.xMalloc = fi_malloc;
+    m.xRealloc = fi_realloc;
+    if (sqlite3_config(SQLITE_CONFIG_MALLOC, &m) != SQLITE_OK)
+        fprintf(stderr, "cannot install the fault allocator\n");
+}
+
+/* The calls a screen makes; any may fail, none may crash or leak. */
+static void navigate(store *s)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *kinds[SCHEMA_NKINDS];
+    store_result *r = NULL;
+    store_topics(s, chain_ht, &r, err, sizeof err);
+    store_result_free(r);
+    store_articles(s, "t0", chain_ht, &r, err, sizeof err);
+    store_result_free(r);
+    store_article(s, "a1", chain_ht, &r, err, sizeof err);
+    store_result_free(r);
+    store_services(s, NULL, chain_ht, &r, err, sizeof err);
+    store_result_free(r);
+    store_packs(s, chain_ht, &r, err, sizeof err);
+    store_result_free(r);
+    store_service_kinds(s, kinds, SCHEMA_NKINDS);
+}
+
+/* Topic count the store answers with no fault injected (-1 on error). */
+static int topic_count(store *s)
+{
+    char err[FARO_MAX_ERRLEN];
+    store_result *r = NULL;
+    int n = store_topics(s, chain_ht, &r, err, sizeof err) == 0 ? r->n : -1;
+    store_result_free(r);
+    return n;
+}
+
+/* Fails allocation n of adding pack B to a store holding pack A, then of
+ * navigating, for every n until a run needs no failure.  The store is kept
+ * while adds fail (that is the point: it must still answer as before). */
+static void test_faults(void)
+{
+    size_t alen, blen;
+    unsigned char *a = build(PACK_A, &alen), *b = build(PACK_B, &blen);
+    char err[FARO_MAX_ERRLEN];
+    store *s = NULL;
+    long n;
+    int bad = 0, done = 0, refused = 0, rc, count;
+    for (n = 0; n < 100000 && !done && a && b; n++) {
+        if (!s && (!(s = store_new()) ||
+                   store_add_memory(s, a, alen, "a", err, sizeof err) != 0)) {
+            bad++;
+            break;
+        }
+        injected = 0;
+        fail_countdown = n;
+        rc = store_add_memory(s, b, blen, "b", err, sizeof err);
+        navigate(s);
+        fail_countdown = -1;
+        done = !injected;
+        refused += rc < 0;
+        count = store_pack_count(s);
+        if ((rc < 0 && count != 1) || (rc == 0 && count != 2) ||
+            topic_count(s) != (count == 1 ? 3 : 4)) {
+            bad++;
+            fprintf(stderr, "fault %ld: rc %d (%s), %d packs\n", n, rc, err, count);
+        }
+        if (count != 1) {
+            store_free(s);
+            s = NULL;
+        }
+    }
+    store_free(s);
+    printf("fault injection: %ld runs, %d adds refused\n", n, refused);
+    CHECK(done, "still failing after %ld runs", n);
+    CHECK(refused > 10, "only %d adds hit a fault", refused);
+    CHECK(bad == 0, "%d runs left the store wrong", bad);
+    sqlite3_free(a);
+    sqlite3_free(b);
+}
+
 int main(void)
 {
     char err[FARO_MAX_ERRLEN];
     store_result *r = NULL;
-    const char *path_a = pack_file(PACK_A), *path_b = pack_file(PACK_B);
-    store *s = store_new();
+    const char *path_a, *path_b;
+    store *s;
     int i;
+    install_fault_allocator();   /* before SQLite initialises */
+    path_a = pack_file(PACK_A);
+    path_b = pack_file(PACK_B);
+    s = store_new();
     CHECK(s != NULL, "store_new");
     CHECK(store_topics(s, chain_ht, &r, err, sizeof err) == 0 && r && r->n == 0, "empty");
     store_result_free(r);
@@ -413,6 +525,7 @@ int main(void)
     store_result_free(NULL);
     test_merge(path_a, path_b);
     test_memory();
+    test_faults();
     for (i = 0; i < ntmp; i++)
         unlink(tmp_paths[i]);
     return check_done();
