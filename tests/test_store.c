@@ -395,6 +395,52 @@ static void test_bad_packs(store *s)
                "meta version 'x1' is not a whole number");
 }
 
+/* The embedded default pack (content/default built by faro-pack) opens and
+ * every topic leads to articles with bodies: builder and store agree. */
+extern const unsigned char faro_default_pack[], faro_default_pack_end[];
+
+static int default_articles_ok(store *s, const char *topic)
+{
+    char err[FARO_MAX_ERRLEN];
+    store_result *r = NULL, *one = NULL;
+    int i, ok;
+    if (store_articles(s, topic, chain_ht, &r, err, sizeof err) != 0)
+        return 0;
+    ok = r->n > 0;
+    for (i = 0; i < r->n && ok; i++) {
+        ok = store_article(s, r->u.articles[i].id, chain_ht, &one, err, sizeof err) == 0 &&
+             one->u.articles[0].body[0] && one->u.articles[0].title[0];
+        if (!ok)
+            fprintf(stderr, "default article %s: %s\n", r->u.articles[i].id, err);
+        store_result_free(one);
+        one = NULL;
+    }
+    store_result_free(r);
+    return ok;
+}
+
+static void test_default_pack(void)
+{
+    char err[FARO_MAX_ERRLEN];
+    size_t len = (size_t)(faro_default_pack_end - faro_default_pack);
+    store *s = store_new();
+    store_result *r = NULL;
+    const char *kinds[SCHEMA_NKINDS];
+    int i;
+    CHECK(store_add_memory(s, faro_default_pack, len, "default", err, sizeof err) == 0,
+          "%s", err);
+    CHECK(store_topics(s, chain_ht, &r, err, sizeof err) == 0, "%s", err);
+    CHECK(r && r->n > 0, "default pack has no topics");
+    for (i = 0; r && i < r->n; i++) {
+        CHECK(r->u.topics[i].title[0] && r->u.topics[i].lang[0], "topic %s", r->u.topics[i].id);
+        CHECK(r->u.topics[i].narticles > 0, "topic %s empty", r->u.topics[i].id);
+        CHECK(default_articles_ok(s, r->u.topics[i].id), "topic %s", r->u.topics[i].id);
+    }
+    store_result_free(r);
+    CHECK(store_service_kinds(s, kinds, SCHEMA_NKINDS) > 0, "default pack has no services");
+    store_free(s);
+}
+
 /* ---- fault injection: the Nth allocation (SQLite's or the store's) fails once */
 
 static sqlite3_mem_methods real_mem;
@@ -525,6 +571,7 @@ int main(void)
     store_result_free(NULL);
     test_merge(path_a, path_b);
     test_memory();
+    test_default_pack();
     test_faults();
     for (i = 0; i < ntmp; i++)
         unlink(tmp_paths[i]);
