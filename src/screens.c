@@ -274,7 +274,7 @@ static void build_home(B *b)
     begin_content(b);
     para(b, UI_HEADING, UI_S_HEADING, L(b, "home.title"), PX_H1, 1, GAP);
     int cols = content_w(b) >= dp(b, 1100) ? 4 : content_w(b) >= dp(b, 700) ? 3 : 2;
-    int tw = (content_w(b) - (cols - 1) * dp(b, GAP)) / cols, th = dp(b, 236);
+    int tw = (content_w(b) - (cols - 1) * dp(b, GAP)) / cols, th = dp(b, 250);
     int n = r->n + 1;
     for (int i = 0; i < n; i++) {
         int x = dp(b, MARGIN) + (i % cols) * (tw + dp(b, GAP));
