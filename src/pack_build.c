@@ -451,6 +451,17 @@ static char *join(const char *a, const char *b)
     return s;
 }
 
+/* Size of an open file, capped at FARO_MAX_FILE_BYTES + 1 so that reading
+ * one byte more than that tells "too big" (and a file that grows while we
+ * read it is cut there, never overflowing). */
+static size_t file_size(FILE *f)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) < 0 || st.st_size < 0 || st.st_size > FARO_MAX_FILE_BYTES)
+        return (size_t)FARO_MAX_FILE_BYTES + 1;
+    return (size_t)st.st_size;
+}
+
 /* Reads dir/rel (bounded, NUL-terminated).  Reports and returns NULL when
  * missing (if `required`), unreadable, too big or not UTF-8. */
 static char *read_rel(content *c, const char *rel, int required, size_t *len)
@@ -464,12 +475,13 @@ static char *read_rel(content *c, const char *rel, int required, size_t *len)
             add(c, rel, 0, errno == ENOENT ? "missing file" : "cannot read: %s", strerror(errno));
         goto done;
     }
-    buf = malloc((size_t)FARO_MAX_FILE_BYTES + 2);
+    size_t size = file_size(f);
+    buf = malloc(size + 2);
     if (!buf) {
         c->fatal = FARO_ENOMEM;
         goto done;
     }
-    *len = fread(buf, 1, (size_t)FARO_MAX_FILE_BYTES + 1, f);
+    *len = fread(buf, 1, size + 1, f);
     buf[*len] = '\0';
     int bad = 0;
     if (ferror(f))
@@ -1564,9 +1576,10 @@ static void *read_media(const content *c, const char *rel, size_t *len, char *er
 {
     char *path = join(c->dir, rel);
     FILE *f = path ? fopen(path, "rb") : NULL;
-    void *buf = f ? malloc((size_t)FARO_MAX_FILE_BYTES + 1) : NULL;
+    size_t size = f ? file_size(f) : 0;
+    void *buf = f ? malloc(size + 1) : NULL;
     if (buf) {
-        *len = fread(buf, 1, (size_t)FARO_MAX_FILE_BYTES + 1, f);
+        *len = fread(buf, 1, size + 1, f);
         if (ferror(f) || *len > FARO_MAX_FILE_BYTES) {
             free(buf);
             buf = NULL;

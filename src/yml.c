@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 struct yml_node {
@@ -331,12 +332,16 @@ static char *read_bounded(const char *path, size_t *len, char *err, size_t errle
         snprintf(err, errlen, "%s:0:0: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    buf = malloc((size_t)FARO_MAX_FILE_BYTES + 1);
+    struct stat st;
+    size_t size = (size_t)FARO_MAX_FILE_BYTES + 1;     /* read one more to see "too big" */
+    if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 && st.st_size <= FARO_MAX_FILE_BYTES)
+        size = (size_t)st.st_size;
+    buf = malloc(size + 1);
     if (!buf) {
         snprintf(err, errlen, "%s:0:0: out of memory", path);
         goto done;
     }
-    *len = fread(buf, 1, (size_t)FARO_MAX_FILE_BYTES + 1, f);
+    *len = fread(buf, 1, size + 1, f);
     if (ferror(f)) {
         snprintf(err, errlen, "%s:0:0: cannot read: %s", path, strerror(errno));
         free(buf);
