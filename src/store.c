@@ -67,8 +67,7 @@
                   "ELSE instr(?1, ','||" col "||',') END, " col
 
 #define TOPIC_SQL \
-    "SELECT t.id, t.icon, x.lang, x.title, x.summary," \
-    " (SELECT count(*) FROM articles a WHERE a.topic = t.id)" \
+    "SELECT t.id, t.icon, x.lang, x.title, x.summary" \
     " FROM topics t LEFT JOIN topic_text x ON x.topic = t.id AND x.lang =" \
     " (SELECT y.lang FROM topic_text y WHERE y.topic = t.id" \
     "  ORDER BY " RANK("y.lang") " LIMIT 1)"
@@ -91,7 +90,7 @@
 /* The statements kept per pack.  ?1 is the language chain, ?2 the key. */
 enum {
     Q_TOPICS, Q_TOPIC, Q_ARTICLES, Q_ARTICLE, Q_SERVICES, Q_SERVICE,
-    Q_HAS_TOPIC, Q_HAS_ARTICLE, Q_HAS_SERVICE, Q_TOPIC_ARTICLES,
+    Q_HAS_TOPIC, Q_HAS_ARTICLE, Q_HAS_SERVICE, Q_ALL_ARTICLES,
     Q_SERVICE_KINDS, Q_META, Q_META_TITLE, Q_COUNT
 };
 
@@ -105,7 +104,7 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_HAS_TOPIC] = "SELECT 1 FROM topics WHERE id = ?1",
     [Q_HAS_ARTICLE] = "SELECT 1 FROM articles WHERE id = ?1",
     [Q_HAS_SERVICE] = "SELECT 1 FROM services WHERE id = ?1",
-    [Q_TOPIC_ARTICLES] = "SELECT id FROM articles WHERE topic = ?1",
+    [Q_ALL_ARTICLES] = "SELECT id, topic FROM articles",
     [Q_SERVICE_KINDS] = "SELECT id, kind FROM services",
     [Q_META] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_TITLE] = "SELECT value FROM meta WHERE substr(key, 1, 6) = 'title.'"
@@ -252,7 +251,7 @@ static void topic_row(struct result_box *b, sqlite3_stmt *st)
     t->lang = box_col(b, st, 2);
     t->title = box_col(b, st, 3);
     t->summary = box_col(b, st, 4);
-    t->narticles = sqlite3_column_int(st, 5);
+    t->narticles = 0;           /* counted afterwards, across packs */
 }
 
 static void article_row(struct result_box *b, sqlite3_stmt *st)
@@ -428,33 +427,54 @@ static int find_one(store *s, int q, const char *what, const char *const *langs,
     return 0;
 }
 
-/* Articles of a topic in the merged view (for narticles with several packs). */
-static int count_articles(store *s, const char *topic)
+static int topic_index(const store_result *r, const char *topic)
 {
-    int p, rc, hidden, n = 0;
-    for (p = 0; p < s->npacks; p++) {
-        sqlite3_stmt *st = s->packs[p].q[Q_TOPIC_ARTICLES];
-        sqlite3_bind_text(st, 1, topic, -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            hidden = shadowed(s, p, Q_HAS_ARTICLE,
-                              (const char *)sqlite3_column_text(st, 0));
-            n += hidden == 0;
-        }
-        stmt_done(st);
+    int i;
+    for (i = 0; topic && i < r->n; i++)
+        if (strcmp(r->u.topics[i].id, topic) == 0)
+            return i;
+    return -1;
+}
+
+/* Adds pack p's articles that no earlier pack shadows to the counts of
+ * the topics in r (one pass over the pack's narrow articles table). */
+static int count_pack_articles(store *s, int p, store_result *r)
+{
+    sqlite3_stmt *st = s->packs[p].q[Q_ALL_ARTICLES];
+    int rc, i, hidden = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        i = topic_index(r, (const char *)sqlite3_column_text(st, 1));
+        if (i < 0)
+            continue;
+        hidden = shadowed(s, p, Q_HAS_ARTICLE, (const char *)sqlite3_column_text(st, 0));
+        if (hidden < 0)
+            break;
+        r->u.topics[i].narticles += !hidden;
     }
-    return n;
+    stmt_done(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Fills narticles of every topic in r; on error frees r. */
+static int count_articles(store *s, store_result **r, char *err, size_t errlen)
+{
+    int p;
+    for (p = 0; p < s->npacks; p++) {
+        if (count_pack_articles(s, p, *r) < 0) {
+            store_result_free(*r);
+            *r = NULL;
+            return sql_fail(s, p, err, errlen);
+        }
+    }
+    return 0;
 }
 
 int store_topics(store *s, const char *const *langs, store_result **out,
                  char *err, size_t errlen)
 {
-    int i, rc = gather(s, Q_TOPICS, Q_HAS_TOPIC, langs, NULL, topic_row,
-                       sizeof(struct store_topic), out, err, errlen);
-    if (rc < 0 || s->npacks < 2)
-        return rc;
-    for (i = 0; i < (*out)->n; i++)
-        (*out)->u.topics[i].narticles = count_articles(s, (*out)->u.topics[i].id);
-    return 0;
+    int rc = gather(s, Q_TOPICS, Q_HAS_TOPIC, langs, NULL, topic_row,
+                    sizeof(struct store_topic), out, err, errlen);
+    return rc < 0 ? rc : count_articles(s, out, err, errlen);
 }
 
 int store_topic(store *s, const char *id, const char *const *langs,
@@ -462,9 +482,7 @@ int store_topic(store *s, const char *id, const char *const *langs,
 {
     int rc = find_one(s, Q_TOPIC, "topic", langs, id, topic_row,
                       sizeof(struct store_topic), out, err, errlen);
-    if (rc == 0 && s->npacks > 1)
-        (*out)->u.topics[0].narticles = count_articles(s, id);
-    return rc;
+    return rc < 0 ? rc : count_articles(s, out, err, errlen);
 }
 
 int store_articles(store *s, const char *topic, const char *const *langs,
