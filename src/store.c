@@ -19,8 +19,8 @@
  * first pack's rows in position order, then the later packs' new rows.
  * The language is chosen inside SQL: the chain {"ht","fr","en"} is bound
  * as the string ",ht,fr,en," and each text row is ranked by where its
- * ",lang," occurs in it (not at all = last, ties broken by tag), so one
- * statement serves every chain.
+ * ",lang," occurs in it (case-insensitively; not at all = last, ties broken
+ * by tag), so one statement serves every chain.
  *
  * A result is a small header plus an item array and an arena of string
  * blocks; every string in it is copied into the arena (or is the static ""),
@@ -39,6 +39,7 @@
 #include "faro.h"
 #include "schema.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -63,8 +64,8 @@
 #define STORE_CHAIN_LEN          (FARO_MAX_LANGS * (FARO_MAX_LANG_LEN + 1) + 2)
 
 /* Rank of a language column in the chain bound as ?1 (",ht,fr,en,"). */
-#define RANK(col) "CASE instr(?1, ','||" col "||',') WHEN 0 THEN 1000000 " \
-                  "ELSE instr(?1, ','||" col "||',') END, " col
+#define RANK(col) "CASE instr(?1, ','||lower(" col ")||',') WHEN 0 THEN 1000000 " \
+                  "ELSE instr(?1, ','||lower(" col ")||',') END, " col
 
 #define TOPIC_SQL \
     "SELECT t.id, t.icon, x.lang, x.title, x.summary" \
@@ -298,8 +299,9 @@ static void service_row(struct result_box *b, sqlite3_stmt *st)
 
 /* ---------------------------------------------------------------- queries */
 
-/* Writes the chain as ",ht,fr,en," (tags with a comma or too long are
- * skipped: they cannot match a valid pack's tag anyway). */
+/* Writes the chain as ",ht,fr,en," in lower case (BCP 47 tags compare
+ * without case; tags with a comma or too long are skipped: they cannot
+ * match a valid pack's tag anyway). */
 static void chain_string(const char *const *langs, char *buf, size_t len)
 {
     size_t used = 1;
@@ -312,8 +314,8 @@ static void chain_string(const char *const *langs, char *buf, size_t len)
             continue;
         if (used + n + 2 > len)
             break;
-        memcpy(buf + used, langs[i], n);
-        used += n;
+        for (size_t j = 0; j < n; j++)
+            buf[used++] = (char)tolower((unsigned char)langs[i][j]);
         buf[used++] = ',';
         buf[used] = '\0';
     }

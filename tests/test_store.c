@@ -49,6 +49,7 @@
 
 static const char *const chain_ht[] = { "ht", "fr", "en", NULL };
 static const char *const chain_pt[] = { "pt", NULL };
+static const char *const chain_upper[] = { "en,fr", "", "FR", "en", NULL };
 
 static char tmp_paths[32][64];
 static int ntmp;
@@ -129,6 +130,11 @@ static void test_topic_and_chains(store *s)
         CHECK(r->n == 1, "n = %d", r->n);
         CHECK_STR(r->u.topics[0].lang, "en");
         CHECK_STR(r->u.topics[0].title, "Risks");
+        store_result_free(r);
+    }
+    CHECK(store_topic(s, "t0", chain_upper, &r, err, sizeof err) == 0, "%s", err);
+    if (r) {   /* tags compare without case; a tag with a comma is ignored */
+        CHECK_STR(r->u.topics[0].lang, "fr");
         store_result_free(r);
     }
     CHECK(store_topic(s, "t0", NULL, &r, err, sizeof err) == 0, "%s", err);
