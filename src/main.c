@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -96,9 +97,75 @@ static void find_dir(char *out, size_t size, const char *configured, const char 
     SDL_free(base);
 }
 
+/* The data folder: configured, else $XDG_DATA_HOME/faro or ~/.local/share/faro. */
+static void data_dir(const cfg *c, char *out, size_t size)
+{
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    if (*c->data_dir)
+        snprintf(out, size, "%s", c->data_dir);
+    else if (xdg && *xdg)
+        snprintf(out, size, "%s/faro", xdg);
+    else
+        snprintf(out, size, "%s/.local/share/faro", home && *home ? home : "/var/lib");
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds every .faro file in <data>/packs (written only by the installer), before
+ * the embedded default so that they take precedence.  A pack that does not
+ * open is logged and skipped: the kiosk shows what it has. */
+static void add_installed_packs(kiosk *k)
+{
+    char dir[CFG_PATH_MAX + 16], path[CFG_PATH_MAX + 300], err[FARO_MAX_ERRLEN], *names[FARO_MAX_PACKS];
+    int n = 0;
+    data_dir(&k->c, dir, CFG_PATH_MAX);
+    strcat(dir, "/packs");
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) && n < FARO_MAX_PACKS;) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && e->d_name[0] != '.' && !strcmp(e->d_name + len - 5, ".faro"))
+            names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_names);
+    for (int i = 0; i < n; i++) {
+        if (!names[i])
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        if (store_add_file(k->st, path, err, sizeof err) != 0)
+            log_msg("pack skipped: %s", err);
+        free(names[i]);
+    }
+}
+
+/* Opens the text engine on the configured fonts, else the ones shipped
+ * beside the binary, else Debian's Noto folder; logs each failure. */
+static txt_ctx *open_fonts(kiosk *k)
+{
+    char dirs[3][CFG_PATH_MAX * 2], err[FARO_MAX_ERRLEN];
+    snprintf(dirs[0], sizeof dirs[0], "%s", k->c.assets_dir);
+    find_dir(dirs[1], sizeof dirs[1], NULL, "assets/fonts", "fonts");
+    snprintf(dirs[2], sizeof dirs[2], "/usr/share/fonts/truetype/noto");
+    for (int i = 0; i < 3; i++) {
+        if (!*dirs[i])
+            continue;
+        txt_ctx *t = txt_new(dirs[i], (size_t)k->c.text_cache_mb << 20, err, sizeof err);
+        if (t)
+            return t;
+        log_msg("fonts: %s", err);
+    }
+    log_msg("fonts: no usable font anywhere; cannot show text");
+    return NULL;
+}
+
 static int kiosk_open(kiosk *k, const options *o)
 {
-    char err[FARO_MAX_ERRLEN], fonts[CFG_PATH_MAX * 2], locales[CFG_PATH_MAX * 2];
+    char err[FARO_MAX_ERRLEN], locales[CFG_PATH_MAX * 2];
     cfg_defaults(&k->c);
     if (o->config && cfg_load(&k->c, o->config, err, sizeof err) != 0)
         log_msg("starting with the defaults where the configuration is wrong");
@@ -112,18 +179,16 @@ static int kiosk_open(kiosk *k, const options *o)
     k->loc = loc_new();
     if (!k->st || !k->loc)
         return FARO_ENOMEM;
+    add_installed_packs(k);
     if (store_add_memory(k->st, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
                          "default content", err, sizeof err) != 0)
         log_msg("%s", err);
     find_dir(locales, sizeof locales, k->c.locales_dir, "locales", "locales");
     if (loc_load_dir(k->loc, locales) == 0)
         log_msg("no locale files in %s: showing string keys", locales);
-    find_dir(fonts, sizeof fonts, k->c.assets_dir, "assets/fonts", "fonts");
-    k->txt = txt_new(fonts, (size_t)k->c.text_cache_mb << 20, err, sizeof err);
-    if (!k->txt) {
-        log_msg("text: %s", err);
+    k->txt = open_fonts(k);
+    if (!k->txt)
         return FARO_EIO;
-    }
     k->a = app_new(&k->c, k->st, k->loc, k->txt);
     return k->a ? 0 : FARO_ENOMEM;
 }

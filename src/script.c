@@ -221,6 +221,7 @@ int script_run(const char *path, script_host *h, char *err, size_t errlen)
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open the script", path);
+        fprintf(stderr, "%s\n", err);
         return FARO_EIO;
     }
     app_tick(h->a, h->now);
