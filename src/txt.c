@@ -437,6 +437,9 @@ static TTF_Font *font_open(txt_ctx *c, int face, int px, int bold)
     if (!f) return NULL;
     SDL_RWops *rw = SDL_RWFromConstMem(f->data, (int)f->size);
     TTF_Font *font = rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
+    /* Light hinting: no TrueType bytecode (4x faster measuring, and kinder
+     * to Arabic and Indic shapes than full hinting). */
+    if (font) TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
     if (font && synthetic) TTF_SetFontStyle(font, TTF_STYLE_BOLD);
     return font;
 }
