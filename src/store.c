@@ -118,6 +118,7 @@ struct store_pack {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     char name[STORE_NAME_LEN];
+    char id[FARO_MAX_ID_LEN + 1];   /* meta id */
 };
 
 struct store {
@@ -876,7 +877,7 @@ static long parse_count(const char *str)
 static int check_meta(struct store_pack *pk, char *err, size_t errlen)
 {
     static const char *const keys[] = { "id", "version", "layer", "type" };
-    char value[FARO_MAX_ID_LEN + 1];
+    char value[STORE_NAME_LEN];
     size_t i;
     long format;
     if (meta_get(pk, "format", value, sizeof value) < 0)
@@ -886,7 +887,7 @@ static int check_meta(struct store_pack *pk, char *err, size_t errlen)
                     pk->name);
     format = parse_count(value);
     if (format != FARO_PACK_FORMAT)
-        return fail(err, errlen, FARO_EPACK, "%s: pack format '%s', this kiosk reads "
+        return fail(err, errlen, FARO_EPACK, "%s: pack format '%.64s', this kiosk reads "
                     "format %d", pk->name, value, FARO_PACK_FORMAT);
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (meta_get(pk, keys[i], value, sizeof value) < 0)
@@ -896,8 +897,24 @@ static int check_meta(struct store_pack *pk, char *err, size_t errlen)
                         pk->name, keys[i]);
     }
     if (meta_get(pk, "version", value, sizeof value) < 0 || parse_count(value) < 0)
-        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta version '%s' "
+        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta version '%.64s' "
                     "is not a whole number", pk->name, value);
+    if (meta_get(pk, "id", value, sizeof value) < 0 || strlen(value) > FARO_MAX_ID_LEN)
+        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta id is longer "
+                    "than %d characters", pk->name, FARO_MAX_ID_LEN);
+    memcpy(pk->id, value, strlen(value) + 1);
+    return 0;
+}
+
+/* A pack id may be open once: the first one added (the installed pack,
+ * before the embedded copy it updates) is the one shown. */
+static int check_unique(store *s, struct store_pack *pk, char *err, size_t errlen)
+{
+    int i;
+    for (i = 0; i < s->npacks; i++)
+        if (strcmp(s->packs[i].id, pk->id) == 0)
+            return fail(err, errlen, FARO_EPACK, "%s: pack '%s' is already open from %s",
+                        pk->name, pk->id, s->packs[i].name);
     return 0;
 }
 
@@ -919,7 +936,8 @@ static int check_pack(store *s, struct store_pack *pk, char *err, size_t errlen)
         (rc = check_schema(s->ref, pk, err, errlen)) ||
         (rc = check_integrity(pk, err, errlen)) ||
         (rc = prepare_all(pk, err, errlen)) ||
-        (rc = check_meta(pk, err, errlen)))
+        (rc = check_meta(pk, err, errlen)) ||
+        (rc = check_unique(s, pk, err, errlen)))
         return rc;
     return 0;
 }

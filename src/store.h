@@ -74,7 +74,9 @@ void store_free(store *s);
  * Adds the pack file at `path`, opened read-only, after checking it is a
  * Faro pack of format FARO_PACK_FORMAT with exactly the schema tables.
  * Returns 0, or a negative FARO_E* code with err naming the file and the
- * reason; on error the store is unchanged.
+ * reason; on error the store is unchanged.  A pack whose meta id is
+ * already open is refused (FARO_EPACK): add installed packs before the
+ * embedded default they may update.
  */
 int store_add_file(store *s, const char *path, char *err, size_t errlen);
 

@@ -361,7 +361,7 @@ static void refuse_sql(store *s, const char *sql, const char *want)
     refuse(s, pack_file(sql), FARO_EPACK, want);
 }
 
-static void test_bad_packs(store *s)
+static void test_bad_packs(store *s, const char *path_a)
 {
     unsigned char junk[4096];
     size_t len, i;
@@ -399,6 +399,11 @@ static void test_bad_packs(store *s)
     refuse_sql(s, PACK_A "DELETE FROM meta WHERE key = 'type';", "meta has no 'type'");
     refuse_sql(s, PACK_A "UPDATE meta SET value = 'x1' WHERE key = 'version';",
                "meta version 'x1' is not a whole number");
+    refuse_sql(s, PACK_A "UPDATE meta SET value = printf('%.65c', 'x') WHERE key = 'id';",
+               "meta id is longer than 64 characters");
+    refuse(s, path_a, FARO_EPACK, "pack 'org.test.a' is already open from");
+    refuse_sql(s, PACK_A "UPDATE meta SET value = '2' WHERE key = 'version';",
+               "pack 'org.test.a' is already open from");
 }
 
 /* The embedded default pack (content/default built by faro-pack) opens and
@@ -571,7 +576,7 @@ int main(void)
     store_result_free(r);
     CHECK(store_add_file(s, path_a, err, sizeof err) == 0, "%s", err);
     answers_as_pack_a(s);
-    test_bad_packs(s);
+    test_bad_packs(s, path_a);
     store_free(s);
     store_free(NULL);
     store_result_free(NULL);
