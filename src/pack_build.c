@@ -126,6 +126,15 @@ static void report_vadd(lint_report *rep, const char *file, int line, const char
     rep->kept++;
 }
 
+static void report_add(lint_report *rep, const char *file, int line, const char *column,
+                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report_vadd(rep, file, line, column, fmt, ap);
+    va_end(ap);
+}
+
 static int msg_cmp(const void *a, const void *b)
 {
     const lint_msg *x = a, *y = b;
@@ -272,10 +281,12 @@ static int valid_country(const char *s)
 {
     if (strlen(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z')
         return 0;
-    for (const char *p = country_codes; *p; p += 3)
+    for (const char *p = country_codes;; p += 3) {
         if (p[0] == s[0] && p[1] == s[1])
             return 1;
-    return 0;
+        if (!p[2])
+            return 0;
+    }
 }
 
 /* YYYY-MM-DD, a real calendar date. */
@@ -382,6 +393,7 @@ typedef struct {
     int narticles, cap_articles;
     char *services_text;
     csv *services;                  /* NULL when absent or broken */
+    int services_broken;            /* present but unusable: skip links to it */
     int col[NCOLS];                 /* column index in services.csv, -1 absent */
     int name_col[FARO_MAX_LANGS], notes_col[FARO_MAX_LANGS];
     char **media;                   /* "media/<file>", sorted */
@@ -404,22 +416,34 @@ static void add_cell(content *c, int line, const char *column, const char *fmt, 
     va_end(ap);
 }
 
-/* Adds a message already formatted "<file>:<line>:...: reason" by yml/csv. */
+/* Skips "<digits>:" at *p; returns the number, or 0 if absent. */
+static int take_number(const char **p)
+{
+    const char *q = *p;
+    int v = atoi(q);
+    while (is_digit(*q))
+        q++;
+    if (q == *p || *q != ':')
+        return 0;
+    *p = q + 1;
+    return v;
+}
+
+/* Adds a message formatted "<file>:<line>[:<col>]: reason" by yml or csv. */
 static void add_parsed(content *c, const char *file, const char *msg)
 {
     size_t n = strlen(file);
-    int line = 0;
+    int line = 0, col = 0;
+    char colstr[16];
     if (strncmp(msg, file, n) == 0 && msg[n] == ':') {
-        line = atoi(msg + n + 1);
         msg += n + 1;
-        while (is_digit(*msg))
-            msg++;
-        if (*msg == ':')
-            msg++;
+        line = take_number(&msg);
+        col = take_number(&msg);
         if (*msg == ' ')
             msg++;
     }
-    add(c, file, line, "%s", msg);
+    snprintf(colstr, sizeof colstr, "%d", col);
+    report_add(c->rep, file, line, col > 0 ? colstr : NULL, "%s", msg);
 }
 
 /* Makes room for one more item in a growing array; 0 or -1 (and fatal). */
@@ -627,7 +651,8 @@ static void check_translated(content *c, const char *file, const yml_node *map,
     for (int i = 0; i < yml_len(v); i++) {
         const char *lang = yml_key_at(v, i), *s = yml_str(yml_at(v, i));
         if (c->langs_known && lang_index(c, lang) < 0)
-            add(c, file, yml_line(yml_at(v, i)), "%slanguage '%s' is not in pack.yaml", what, lang);
+            add(c, file, yml_line(yml_at(v, i)), "%slanguage '%s' is not one of the pack's languages",
+                what, lang);
         else if (!s || !*s)
             add(c, file, yml_line(yml_at(v, i)), "%s'%s' in '%s' is empty", what, key, lang);
     }
@@ -818,7 +843,7 @@ static void scan_article_file(content *c, article *a, const char *name)
         goto done;
     }
     if (c->langs_known && lang_index(c, lang) < 0) {
-        add(c, path, 0, "language '%s' is not in pack.yaml", lang);
+        add(c, path, 0, "language '%s' is not one of the pack's languages", lang);
         goto done;
     }
     if (grow(c, (void **)&a->files, &a->cap_files, a->nfiles, sizeof *a->files) < 0)
@@ -982,7 +1007,7 @@ static int header_lang_col(content *c, const char *h, int col)
     if (li < 0) {
         if (c->langs_known)
             add(c, "services.csv", csv_line(c->services, 0),
-                "column '%s': language '%s' is not in pack.yaml", h, lang);
+                "column '%s': language '%s' is not one of the pack's languages", h, lang);
         return 1;
     }
     if (is_name)
@@ -1114,15 +1139,25 @@ static void check_service_codes(content *c, int row, int line)
     const char *country = cell(c, row, COL_COUNTRY), *cost = cell(c, row, COL_COST);
     const char *verified = cell(c, row, COL_VERIFIED), *example = cell(c, row, COL_EXAMPLE);
     const char *kind = cell(c, row, COL_KIND);
-    if (!valid_kind(kind))
+    if (!*kind)
+        add_cell(c, line, "kind", "missing");
+    else if (!valid_kind(kind))
         add_cell(c, line, "kind", "unknown kind '%s'", kind);
-    if (!valid_country(country))
+    if (!*country)
+        add_cell(c, line, "country", "missing");
+    else if (!valid_country(country))
         add_cell(c, line, "country", "unknown country code '%s' (ISO 3166-1 alpha-2)", country);
-    if (strcmp(cost, "free") && strcmp(cost, "low") && strcmp(cost, "paid"))
+    if (!*cost)
+        add_cell(c, line, "cost", "missing");
+    else if (strcmp(cost, "free") && strcmp(cost, "low") && strcmp(cost, "paid"))
         add_cell(c, line, "cost", "unknown cost '%s' (free, low or paid)", cost);
-    if (!valid_date(verified))
+    if (!*verified)
+        add_cell(c, line, "verified", "missing (the date it was last checked, YYYY-MM-DD)");
+    else if (!valid_date(verified))
         add_cell(c, line, "verified", "bad date '%s' (YYYY-MM-DD)", verified);
-    if (strcmp(example, "yes") && strcmp(example, "no"))
+    if (!*example)
+        add_cell(c, line, "example", "missing (yes or no)");
+    else if (strcmp(example, "yes") && strcmp(example, "no"))
         add_cell(c, line, "example", "'%s' must be yes or no", example);
 }
 
@@ -1147,14 +1182,18 @@ static void check_service(content *c, int row)
 
 static void load_services(content *c)
 {
+    int before = c->rep->count;
     size_t len = 0;
     char err[FARO_MAX_ERRLEN];
     c->services_text = read_rel(c, "services.csv", 0, &len);
-    if (!c->services_text)
+    if (!c->services_text) {
+        c->services_broken = c->rep->count > before;    /* present but unreadable */
         return;
+    }
     c->services = csv_parse(c->services_text, len, "services.csv", err, sizeof err);
     if (!c->services) {
         add_parsed(c, "services.csv", err);
+        c->services_broken = 1;
         return;
     }
     if (csv_rows(c->services) == 0) {
@@ -1169,6 +1208,7 @@ static void load_services(content *c)
 broken:
     csv_free(c->services);
     c->services = NULL;
+    c->services_broken = 1;
 }
 
 static int find_service(const content *c, const char *id)
@@ -1194,24 +1234,54 @@ static const char *media_mime(const char *name)
     return NULL;
 }
 
+/* Checks one media file: size bound and the image signature its name
+ * promises.  0 when it can go into the pack. */
+static int check_media_file(content *c, const char *rel, const char *mime)
+{
+    unsigned char head[8] = { 0 };
+    char *path = join(c->dir, rel);
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    int rc = -1;
+    free(path);
+    if (!f) {
+        add(c, rel, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    size_t n = fread(head, 1, sizeof head, f);
+    int png = strcmp(mime, "image/png") == 0;
+    if (file_size(f) > FARO_MAX_FILE_BYTES)
+        add(c, rel, 0, "file too big (more than %u bytes)", FARO_MAX_FILE_BYTES);
+    else if (png && (n < 8 || memcmp(head, "\x89PNG\r\n\x1a\n", 8) != 0))
+        add(c, rel, 0, "not a PNG image");
+    else if (!png && (n < 3 || memcmp(head, "\xFF\xD8\xFF", 3) != 0))
+        add(c, rel, 0, "not a JPEG image");
+    else
+        rc = 0;
+    fclose(f);
+    return rc;
+}
+
+/* Lists media/.  A bad image (too big, wrong signature) is reported and
+ * still listed, so that articles showing it are not also told it is
+ * missing; its own problem is enough to stop the build. */
 static void load_media(content *c)
 {
     int n;
     char **names = list_dir(c, "media", &n);
     for (int i = 0; i < n && !c->fatal; i++) {
         char *rel = join("media", names[i]);
-        if (!rel) {
+        if (!rel || grow(c, (void **)&c->media, &c->cap_media, c->nmedia, sizeof *c->media) < 0) {
             c->fatal = FARO_ENOMEM;
+            free(rel);
             break;
         }
         if (!media_mime(names[i]) || is_dir(c, rel)) {
             add(c, rel, 0, "unexpected file (media/ holds .png and .jpg images)");
             free(rel);
-        } else if (grow(c, (void **)&c->media, &c->cap_media, c->nmedia, sizeof *c->media) == 0) {
-            c->media[c->nmedia++] = rel;
-        } else {
-            free(rel);
+            continue;
         }
+        check_media_file(c, rel, media_mime(names[i]));
+        c->media[c->nmedia++] = rel;
     }
     free_names(names, n);
 }
@@ -1253,9 +1323,9 @@ static void check_faro_link(content *c, const art_file *f, int line, const char 
     if (n == 7 && strncmp(rest, "article", 7) == 0)
         ok = find_article(c, id) != NULL;
     else if (n == 5 && strncmp(rest, "topic", 5) == 0)
-        ok = find_topic(c, id) >= 0;
+        ok = !c->topics_doc || find_topic(c, id) >= 0;
     else if (n == 7 && strncmp(rest, "service", 7) == 0)
-        ok = find_service(c, id) > 0;
+        ok = c->services_broken || find_service(c, id) > 0;
     else if (n == 9 && strncmp(rest, "directory", 9) == 0)
         ok = valid_kind(id);
     else {
@@ -1329,7 +1399,7 @@ static void check_article(content *c, const article *a)
 {
     char folder[FARO_MAX_ERRLEN];
     snprintf(folder, sizeof folder, "articles/%s/", a->id);
-    if (a->topic < 0)
+    if (a->topic < 0 && c->topics_doc)         /* a broken topics.yaml says so itself */
         add(c, folder, 0, "not listed in any topic");
     for (int i = 0; i < c->nlangs; i++) {
         int found = 0;
