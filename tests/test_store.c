@@ -406,6 +406,24 @@ static void test_bad_packs(store *s, const char *path_a)
                "pack 'org.test.a' is already open from");
 }
 
+/* A row longer than SQLITE_LIMIT_LENGTH: that one query fails cleanly,
+ * the rest of the pack still answers. */
+static void test_oversized_row(void)
+{
+    char err[FARO_MAX_ERRLEN];
+    store *s = store_new();
+    store_result *r = NULL;
+    const char *path = pack_file(PACK_A "UPDATE article_text SET body = "
+                                 "printf('%.5000000c', 'x') WHERE article = 'a2';");
+    CHECK(store_add_file(s, path, err, sizeof err) == 0, "%s", err);
+    CHECK(store_article(s, "a2", chain_ht, &r, err, sizeof err) == FARO_ESQL, "rc");
+    CHECK(r == NULL, "no result on error");
+    CHECK_CONTAINS(err, "too big");
+    CHECK(store_article(s, "a1", chain_ht, &r, err, sizeof err) == 0, "%s", err);
+    store_result_free(r);
+    store_free(s);
+}
+
 /* The embedded default pack (content/default built by faro-pack) opens and
  * every topic leads to articles with bodies: builder and store agree. */
 extern const unsigned char faro_default_pack[], faro_default_pack_end[];
@@ -583,6 +601,7 @@ int main(void)
     test_merge(path_a, path_b);
     test_memory();
     test_default_pack();
+    test_oversized_row();
     test_faults();
     for (i = 0; i < ntmp; i++)
         unlink(tmp_paths[i]);
