@@ -682,11 +682,28 @@ static int kind_of(uint32_t cp)
     return K_TEXT;
 }
 
-/* Script per unit; Common and Inherited take the preceding script (or the
- * first real one when they lead). */
-static void analyse_scripts(txt_ctx *c, int n)
+/* The script a language is written in, for text with no letters of its
+ * own (digits, punctuation): "ar" -> Arabic, "zh" -> Han, else Latin. */
+static int16_t lang_script(const char *lang)
 {
-    int16_t last = -1, first = USCRIPT_LATIN;
+    static const struct { const char *lang; int16_t script; } map[] = {
+        { "ar", USCRIPT_ARABIC }, { "fa", USCRIPT_ARABIC }, { "ur", USCRIPT_ARABIC },
+        { "ps", USCRIPT_ARABIC }, { "ku", USCRIPT_ARABIC }, { "hi", USCRIPT_DEVANAGARI },
+        { "ne", USCRIPT_DEVANAGARI }, { "mr", USCRIPT_DEVANAGARI }, { "bn", USCRIPT_BENGALI },
+        { "am", USCRIPT_ETHIOPIC }, { "ti", USCRIPT_ETHIOPIC }, { "zh", USCRIPT_HAN },
+        { "ja", USCRIPT_HAN },
+    };
+    for (size_t i = 0; lang && i < sizeof map / sizeof map[0]; i++)
+        if (!strncmp(lang, map[i].lang, 2) && (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+            return map[i].script;
+    return USCRIPT_LATIN;
+}
+
+/* Script per unit; Common and Inherited take the preceding script (or the
+ * first real one when they lead; the language's when there is none). */
+static void analyse_scripts(txt_ctx *c, int n, const char *lang)
+{
+    int16_t last = -1, first = lang_script(lang);
     for (int i = 0; i < n; i++) {
         UErrorCode e = U_ZERO_ERROR;
         UScriptCode s = uscript_getScript((UChar32)cp_at(c->u16, n, i), &e);
@@ -900,7 +917,7 @@ static int run_pipeline(txt_ctx *c, int n, const txt_params *p, int px)
     if (rc == 0) rc = analyse_breaks(c, n);
     if (rc < 0) return rc;
     if (!p->icon) glue_phones(c, n);
-    analyse_scripts(c, n);
+    analyse_scripts(c, n, p->lang);
     analyse_fonts(c, n, p->icon);
     rc = build_atoms(c, n, px);
     if (rc == 0 && p->width > 0 && emergency_breaks(c, n, p->width)) rc = build_atoms(c, n, px);
@@ -1017,7 +1034,7 @@ static void emit_sizes(const txt_ctx *c, int *natoms, size_t *pool)
     *pool = 0;
     for (int l = 0; l < c->nlines; l++)
         for (int i = c->lines[l].a0; i < c->lines[l].a1; i++) {
-            if (c->atoms[i].kind != K_TEXT) continue;
+            if (c->atoms[i].kind != K_TEXT || c->atoms[i].w <= 0) continue;
             (*natoms)++;
             *pool += KEYHDR + (size_t)(c->atoms[i].e - c->atoms[i].s) * 3 + 1;
         }
@@ -1059,7 +1076,7 @@ static int emit_line(txt_ctx *c, layout *L, const txt_params *p, int px, int l, 
     int x = align_offset(c, p, L->box_w, line_width(c, ln));
     for (int k = 0; k < n; k++) {
         const atom *a = &c->atoms[c->order[k]];
-        if (a->kind == K_TEXT) {
+        if (a->kind == K_TEXT && a->w > 0) {
             int y = l * L->line_h + atom_yoff(c, a, px, L->line_h, baseline);
             int rc = emit_atom(c, L, a, px, x, y, po);
             if (rc < 0) return rc;
@@ -1212,7 +1229,9 @@ static int draw_atom(txt_ctx *c, SDL_Renderer *r, const layout *L, const lay_ato
     int w, h, own = 0;
     if (e) { c->stats.run_hits++; t = e->ptr; w = e->a; h = e->b; }
     else {
-        if (!(t = rasterise(c, r, key, &w, &h))) return FARO_EINVAL;
+        /* nothing to show (no font, an invisible run, a run wider than
+         * the renderer's textures): skip it, the rest still draws */
+        if (!(t = rasterise(c, r, key, &w, &h))) return 0;
         size_t bytes = (size_t)w * (size_t)h * 4;
         e = bytes <= c->textures.max_cost ? cache_add(&c->textures, a->hash, key, a->key_len, bytes) : NULL;
         if (e) { e->ptr = t; e->a = w; e->b = h; note_peak(c); } else own = 1;

@@ -374,6 +374,20 @@ static void test_garbage(txt_ctx *t)
         txt_measure(t, &p, &w, &h);
         CHECK(p.width <= 0 || w <= p.width, "random bytes fit width: %d > %d", w, p.width);
     }
+    /* invisible runs draw nothing and are not errors */
+    canvas c = canvas_new(200, 60);
+    const char *blank[] = { "\xE2\x80\x8D", "   ", "\xCC\x81", "\n\n", "\xEF\xBB\xBF" };
+    for (int k = 0; c.r && k < 5; k++) {
+        txt_params p = para(blank[k], 20, 100);
+        canvas_clear(&c);
+        CHECK(txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 }) == 0, "blank %d draws", k);
+    }
+    canvas_free(&c);
+    txt_params p = para("112 / 911", 24, 0);   /* digits only: the language picks the font */
+    p.lang = "ar";
+    CHECK(txt_measure(t, &p, NULL, NULL) == 1 && txt_missing_glyphs(t, &p) == 0, "digits with lang ar");
+    p.lang = "zh-Hans";
+    CHECK(txt_measure(t, &p, NULL, NULL) == 1 && txt_missing_glyphs(t, &p) == 0, "digits with lang zh");
     CHECK(txt_new("no/such/dir", 0, buf, sizeof buf) == NULL, "no fonts: NULL");
     CHECK(strstr(buf, "no/such/dir") != NULL, "error names the folder: %s", buf);
     txt_free(NULL);
