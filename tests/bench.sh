@@ -1,0 +1,50 @@
+#!/bin/sh
+# bench.sh — prints Faro's performance figures, one per line: `name: value unit`.
+# Run by `make bench` from the repo root on the optimised build.  Window
+# figures run under Xvfb (a real X server, no GPU) with SDL's software
+# renderer.  Nothing here asserts: the figures are for people to compare.
+BUILD=${BUILD:-build}
+FARO=$BUILD/faro
+T=$(mktemp -d)
+DISPLAY_NUM=${BENCH_DISPLAY:-:97}
+
+Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB=$!
+trap 'kill $XVFB 2>/dev/null; rm -rf "$T"' EXIT INT TERM
+for i in $(seq 50); do [ -e "/tmp/.X11-unix/X${DISPLAY_NUM#:}" ] && break; sleep 0.1; done
+export DISPLAY=$DISPLAY_NUM
+export XDG_DATA_HOME=$T/data
+
+# startup_first_frame_ms: process start to the first presented frame (median of 7)
+for i in 1 2 3 4 5 6 7; do
+    start=$(date +%s%N)
+    end=$("$FARO" --first-frame-ns 2>/dev/null)
+    echo $(( (end - start) / 1000 ))
+done | sort -n | sed -n 4p | awk '{ printf "startup_first_frame_ms: %.1f ms\n", $1 / 1000 }'
+
+# rss_home_mb and idle_cpu_percent: the home screen in a window, left alone
+"$FARO" --lang es >/dev/null 2>&1 &
+PID=$!
+sleep 2
+t0=$(awk '{ print $14 + $15 }' /proc/$PID/stat)
+sleep 10
+t1=$(awk '{ print $14 + $15 }' /proc/$PID/stat)
+hwm=$(awk '/VmHWM/ { print $2 }' /proc/$PID/status)
+kill $PID; wait $PID 2>/dev/null
+hz=$(getconf CLK_TCK)
+echo "$hwm" | awk '{ printf "rss_home_mb: %.1f MB\n", $1 / 1024 }'
+echo "$t0 $t1 $hz" | awk '{ printf "idle_cpu_percent: %.1f %%\n", ($2 - $1) * 100 / $3 / 10 }'
+
+# scroll_frame_p50_ms / p99: the longest default article, software renderer, 1280x800
+"$BUILD/tools/scrollbench" es scroll_frame
+
+# binary_kb: the kiosk binary, stripped (the default pack is embedded in it)
+strip -o "$T/faro.stripped" "$FARO"
+echo "binary_kb: $(( $(stat -c %s "$T/faro.stripped") / 1024 )) KB"
+
+# pack_build_ms: content/default to a pack
+"$BUILD/faro-pack" build content/default -o "$T/default.faro" 2>&1 | grep '^pack_build_ms:'
+
+# the text engine's figures
+[ -x "$BUILD/tools/txtbench" ] && "$BUILD/tools/txtbench"
+exit 0
