@@ -394,6 +394,8 @@ typedef struct {
     char *services_text;
     csv *services;                  /* NULL when absent or broken */
     int services_broken;            /* present but unusable: skip links to it */
+    const char *svc_file;           /* "services.csv" or "services.yaml" */
+    int *svc_lines;                 /* services.yaml: line of each row, else NULL */
     int col[NCOLS];                 /* column index in services.csv, -1 absent */
     int name_col[FARO_MAX_LANGS], notes_col[FARO_MAX_LANGS];
     char **media;                   /* "media/<file>", sorted */
@@ -412,7 +414,7 @@ static void add_cell(content *c, int line, const char *column, const char *fmt, 
 {
     va_list ap;
     va_start(ap, fmt);
-    report_vadd(c->rep, "services.csv", line, column, fmt, ap);
+    report_vadd(c->rep, c->svc_file, line, column, fmt, ap);
     va_end(ap);
 }
 
@@ -997,6 +999,12 @@ static void load_topics(content *c)
 /* ------------------------------------------------------------------ */
 /* services.csv                                                        */
 
+/* Line where service row `row` (0 = the header) was written. */
+static int svc_line(const content *c, int row)
+{
+    return c->svc_lines ? c->svc_lines[row] : csv_line(c->services, row);
+}
+
 static int header_lang_col(content *c, const char *h, int col)
 {
     int is_name = strncmp(h, "name_", 5) == 0, is_notes = strncmp(h, "notes_", 6) == 0;
@@ -1006,7 +1014,7 @@ static int header_lang_col(content *c, const char *h, int col)
     int li = lang_index(c, lang);
     if (li < 0) {
         if (c->langs_known)
-            add(c, "services.csv", csv_line(c->services, 0),
+            add(c, c->svc_file, svc_line(c, 0),
                 "column '%s': language '%s' is not one of the pack's languages", h, lang);
         return 1;
     }
@@ -1021,7 +1029,7 @@ static int header_lang_col(content *c, const char *h, int col)
 static int read_header(content *c)
 {
     const csv *t = c->services;
-    int line = csv_line(t, 0), bad = 0;
+    int line = svc_line(c, 0), bad = 0;
     for (int i = 0; i < NCOLS; i++)
         c->col[i] = -1;
     for (int i = 0; i < FARO_MAX_LANGS; i++)
@@ -1032,15 +1040,15 @@ static int read_header(content *c)
         while (k < NCOLS && strcmp(h, svc_col_names[k]) != 0)
             k++;
         if (k < NCOLS && c->col[k] >= 0)
-            add(c, "services.csv", line, "column '%s' appears twice", h), bad = 1;
+            add(c, c->svc_file, line, "column '%s' appears twice", h), bad = 1;
         else if (k < NCOLS)
             c->col[k] = i;
         else if (!header_lang_col(c, h, i))
-            add(c, "services.csv", line, "unknown column '%s'", h);
+            add(c, c->svc_file, line, "unknown column '%s'", h);
     }
     for (size_t i = 0; i < sizeof svc_required / sizeof svc_required[0]; i++)
         if (c->col[svc_required[i]] < 0)
-            add(c, "services.csv", line, "missing required column '%s'",
+            add(c, c->svc_file, line, "missing required column '%s'",
                 svc_col_names[svc_required[i]]), bad = 1;
     return bad ? -1 : 0;
 }
@@ -1070,7 +1078,7 @@ static void each_item(content *c, int row, int col,
         memcpy(item, s, n);
         item[n] = '\0';
         if (n)
-            check(c, csv_line(c->services, row), svc_col_names[col], item, example);
+            check(c, svc_line(c, row), svc_col_names[col], item, example);
         s = end ? end + 1 : s + strlen(s);
     }
 }
@@ -1119,7 +1127,7 @@ static void check_service_id(content *c, int row, int line)
                  id, FARO_MAX_ID_LEN);
     else if ((first = first_row_with_id(c, row)) > 0)
         add_cell(c, line, "id", "duplicate id '%s' (first on line %d)", id,
-                 csv_line(c->services, first));
+                 svc_line(c, first));
 }
 
 static void check_coords(content *c, int row, int line)
@@ -1163,10 +1171,10 @@ static void check_service_codes(content *c, int row, int line)
 
 static void check_service(content *c, int row)
 {
-    int line = csv_line(c->services, row);
+    int line = svc_line(c, row);
     int want = csv_cols(c->services, 0), got = csv_cols(c->services, row);
     if (got != want) {
-        add(c, "services.csv", line, "row has %d fields, the header has %d", got, want);
+        add(c, c->svc_file, line, "row has %d fields, the header has %d", got, want);
         return;
     }
     check_service_id(c, row, line);
@@ -1180,24 +1188,161 @@ static void check_service(content *c, int row)
     each_item(c, row, COL_NATIONALITIES, check_nationality);
 }
 
+/* A growing text buffer for services_yaml_to_csv. */
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int failed;
+} text_buf;
+
+static void tb_put(text_buf *b, const char *s, size_t n)
+{
+    if (b->failed || b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *q = b->failed ? NULL : realloc(b->p, cap);
+        if (!q) {
+            b->failed = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* Appends one CSV field, quoted, with inner quotes doubled. */
+static void tb_field(text_buf *b, const char *s, int first)
+{
+    tb_put(b, first ? "\"" : ",\"", first ? 1 : 2);
+    for (const char *q; (q = strchr(s, '"')) != NULL; s = q + 1)
+        tb_put(b, s, (size_t)(q - s) + 1), tb_put(b, "\"", 1);
+    tb_put(b, s, strlen(s));
+    tb_put(b, "\"", 1);
+}
+
+/* A service field written in YAML: a value, or a list of values joined by ';'. */
+static void tb_yaml_value(content *c, text_buf *b, const yml_node *v, const char *key, int first)
+{
+    if (yml_type(v) == YML_SCALAR || !v) {
+        tb_field(b, v ? yml_str(v) : "", first);
+        return;
+    }
+    text_buf joined = { 0 };
+    tb_put(&joined, "", 0);
+    for (int i = 0; yml_type(v) == YML_SEQ && i < yml_len(v); i++) {
+        const char *item = yml_str(yml_at(v, i));
+        if (!item)
+            break;
+        if (i)
+            tb_put(&joined, ";", 1);
+        tb_put(&joined, item, strlen(item));
+    }
+    if (yml_type(v) == YML_MAP || (yml_type(v) == YML_SEQ && yml_len(v) &&
+                                   !yml_str(yml_at(v, yml_len(v) - 1))))
+        add(c, "services.yaml", yml_line(v), "'%s' must be a value or a list of values", key);
+    tb_field(b, joined.p ? joined.p : "", first);
+    free(joined.p);
+}
+
+/* The columns of services.yaml: every key used, in order of first use. */
+static int yaml_columns(const yml_node *list, const char **cols, int max)
+{
+    int n = 0;
+    for (int i = 0; i < yml_len(list); i++)
+        for (int k = 0; k < yml_len(yml_at(list, i)); k++) {
+            const char *key = yml_key_at(yml_at(list, i), k);
+            int seen = 0;
+            for (int j = 0; j < n && !seen; j++)
+                seen = strcmp(cols[j], key) == 0;
+            if (!seen && n < max)
+                cols[n++] = key;
+        }
+    return n;
+}
+
+/* Writes services.yaml's list as CSV text, so that one checker serves
+ * both files; svc_lines maps each CSV row back to its YAML line. */
+static char *services_yaml_to_csv(content *c, const yml_node *list, size_t *len)
+{
+    const char *cols[FARO_MAX_CSV_COLS + 1];
+    int ncols = yaml_columns(list, cols, FARO_MAX_CSV_COLS + 1);
+    text_buf b = { 0 };
+    c->svc_lines = calloc((size_t)yml_len(list) + 1, sizeof *c->svc_lines);
+    if (!c->svc_lines) {
+        c->fatal = FARO_ENOMEM;
+        return NULL;
+    }
+    c->svc_lines[0] = yml_line(list);
+    for (int k = 0; k < ncols; k++)
+        tb_field(&b, cols[k], k == 0);
+    for (int i = 0; i < yml_len(list); i++) {
+        const yml_node *item = yml_at(list, i);
+        c->svc_lines[i + 1] = yml_line(item);
+        if (yml_type(item) != YML_MAP)
+            add(c, "services.yaml", yml_line(item), "a service must be a mapping of fields");
+        tb_put(&b, "\n", 1);
+        for (int k = 0; k < ncols; k++)
+            tb_yaml_value(c, &b, yml_get(item, cols[k]), cols[k], k == 0);
+    }
+    if (b.failed)
+        c->fatal = FARO_ENOMEM;
+    *len = b.len;
+    return b.p;
+}
+
+/* Reads services.yaml ("services:" then a list of services with the same
+ * fields as the CSV columns) as CSV text; NULL if absent or broken. */
+static char *read_services_yaml(content *c, size_t *len)
+{
+    static const char *const keys[] = { "services", NULL };
+    yml_node *doc = load_yaml(c, "services.yaml", 1);
+    char *text = NULL;
+    if (!doc)
+        return NULL;
+    check_keys(c, "services.yaml", doc, keys);
+    const yml_node *list = yml_get(doc, "services");
+    if (yml_type(list) != YML_SEQ)
+        add(c, "services.yaml", yml_line(list), "'services' must be a list of services");
+    else
+        text = services_yaml_to_csv(c, list, len);
+    yml_free(doc);
+    return text;
+}
+
+static int rel_exists(content *c, const char *rel)
+{
+    char *path = join(c->dir, rel);
+    struct stat st;
+    int ok = path && stat(path, &st) == 0;
+    free(path);
+    return ok;
+}
+
 static void load_services(content *c)
 {
-    int before = c->rep->count;
+    int before = c->rep->count, yaml = rel_exists(c, "services.yaml");
     size_t len = 0;
     char err[FARO_MAX_ERRLEN];
-    c->services_text = read_rel(c, "services.csv", 0, &len);
+    c->svc_file = yaml ? "services.yaml" : "services.csv";
+    if (yaml && rel_exists(c, "services.csv"))
+        add(c, "services.yaml", 0, "write the directory in services.csv or services.yaml, not both");
+    c->services_text = yaml ? read_services_yaml(c, &len) : read_rel(c, "services.csv", 0, &len);
     if (!c->services_text) {
         c->services_broken = c->rep->count > before;    /* present but unreadable */
         return;
     }
-    c->services = csv_parse(c->services_text, len, "services.csv", err, sizeof err);
+    c->services = csv_parse(c->services_text, len, c->svc_file, err, sizeof err);
     if (!c->services) {
-        add_parsed(c, "services.csv", err);
+        add_parsed(c, c->svc_file, err);
         c->services_broken = 1;
         return;
     }
     if (csv_rows(c->services) == 0) {
-        add(c, "services.csv", 0, "empty file (a header row is required)");
+        add(c, c->svc_file, 0, "empty file (a header row is required)");
         goto broken;
     }
     if (read_header(c) < 0)
@@ -1434,6 +1579,7 @@ static void content_free(content *c)
     free(c->articles);
     csv_free(c->services);
     free(c->services_text);
+    free(c->svc_lines);
     free_names(c->media, c->nmedia);
 }
 

@@ -2,7 +2,8 @@
  * pack_build.h — checks a content folder (lint) and turns it into a pack.
  *
  * A content folder is described in content/FORMAT.md: pack.yaml,
- * topics.yaml, articles/<id>/<lang>.md, services.csv, media/.  Lint loads
+ * topics.yaml, articles/<id>/<lang>.md, services.csv (or services.yaml
+ * with the same fields, one mapping per service), media/.  Lint loads
  * all of it, checks everything it can and collects every problem as one
  * line "FILE:LINE: reason" (FILE relative to the folder; "FILE: reason"
  * when the problem belongs to the whole file or folder, and

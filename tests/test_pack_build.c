@@ -228,6 +228,33 @@ static void test_failed_build(void)
     lint_report_free(rep);
 }
 
+/* The directory may also be written as services.yaml, same fields. */
+static void test_services_yaml(void)
+{
+    char cmd[512];
+    const char *dir = path_in_tmp("yaml");
+    snprintf(cmd, sizeof cmd, "cp -R " FIXTURE " %s && rm %s/services.csv", dir, dir);
+    CHECK(system(cmd) == 0, "cp");
+    write_file(path_in_tmp("yaml/services.yaml"),
+               "services:\n"
+               "  - id: red-cross-test\n    kind: family\n    name: Red Cross (example)\n"
+               "    name_es: Cruz Roja (ejemplo)\n    country: MX\n    lat: 14.9\n    lon: -92.26\n"
+               "    phones: [+12025550143, \"+12025550144\"]\n    cost: free\n"
+               "    verified: 2026-10-01\n    example: yes\n"
+               "    notes_en: |\n      Free calls, \"really\".\n      Bring ID.\n");
+    const char *out = path_in_tmp("yaml.faro");
+    CHECK(build(dir, out, NULL) == 0, "build from services.yaml: %s", err);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open");
+    CHECK_STR(query(db, "SELECT phones || '|' || lat || '|' || example FROM services"),
+              "+12025550143;+12025550144|14.9|1");
+    CHECK_STR(query(db, "SELECT name FROM service_text WHERE lang = 'es'"), "Cruz Roja (ejemplo)");
+    CHECK_STR(query(db, "SELECT notes FROM service_text WHERE lang = 'en'"),
+              "Free calls, \"really\".\nBring ID.\n");
+    CHECK_STR(query(db, "SELECT region || '|' || hours FROM services"), "|");
+    sqlite3_close(db);
+}
+
 static void test_write_errors(void)
 {
     CHECK(build(FIXTURE, "/nonexistent-dir/x.faro", NULL) < 0, "unwritable path fails");
@@ -266,6 +293,7 @@ int main(void)
     test_build_and_read();
     test_reproducible();
     test_failed_build();
+    test_services_yaml();
     test_write_errors();
     test_icons();
     char cmd[300];
