@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---------- bounds ---------- */
 #define TXT_MAX_OPEN_FONTS   48        /* TTF_Font objects kept open */
@@ -415,14 +416,21 @@ static void cache_free(cache *k)
 /* fonts                                                               */
 /* ================================================================== */
 
-/* Loads the bytes of one font file once; logs a missing file once. */
+static void font_path(const txt_ctx *c, int face, int bold, char *path, size_t len)
+{
+    snprintf(path, len, "%s/%s", c->font_dir, bold ? face_files[face].bold : face_files[face].regular);
+}
+
+/* Loads the bytes of one font file on first use (never on the frame path
+ * of a screen that does not show that script); a file that cannot be read
+ * is marked missing and logged once. */
 static font_file *font_file_get(txt_ctx *c, int face, int bold)
 {
     font_file *f = &c->files[face][bold];
-    const char *name = bold ? face_files[face].bold : face_files[face].regular;
-    if (f->state || !name) return f->state == 1 ? f : NULL;
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", c->font_dir, name);
+    if (f->state || !(bold ? face_files[face].bold : face_files[face].regular))
+        return f->state == 1 ? f : NULL;
+    font_path(c, face, bold, path, sizeof path);
     f->data = SDL_LoadFile(path, &f->size);
     f->state = f->data ? 1 : -1;
     if (!f->data && !bold) fprintf(stderr, "faro: font %s missing\n", path);
@@ -523,10 +531,20 @@ static int ctx_icu_open(txt_ctx *c)
     return 0;
 }
 
+/* Checks which regular files exist (logging the missing ones now, once,
+ * so an administrator sees them at start-up) without reading them.
+ * Returns 1 when at least one exists. */
 static int ctx_any_font(txt_ctx *c)
 {
     int ok = 0;
-    for (int f = 0; f < F_COUNT; f++) ok |= font_file_get(c, f, 0) != NULL;
+    for (int f = 0; f < F_COUNT; f++) {
+        char path[1024];
+        struct stat st;
+        font_path(c, f, 0, path, sizeof path);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) { ok = 1; continue; }
+        c->files[f][0].state = -1;
+        fprintf(stderr, "faro: font %s missing\n", path);
+    }
     return ok;
 }
 

@@ -12,8 +12,11 @@
 
 #include <SDL.h>
 #include <SDL_image.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define FONTS "assets/fonts"
 
@@ -357,6 +360,60 @@ static void test_cache_bound(void)
     txt_free(t);
 }
 
+/* Lines of a file that contain needle. */
+static int count_lines_with(const char *path, const char *needle)
+{
+    char line[1024];
+    int n = 0;
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) n += strstr(line, needle) != NULL;
+    if (f) fclose(f);
+    return n;
+}
+
+/* A font folder with only NotoSans-Regular: bold is synthesised, Arabic
+ * falls back (to boxes) without failing, and each missing file is logged
+ * once however often it is wanted. */
+static void test_partial_fonts(void)
+{
+    const char *build = getenv("BUILD");
+    char dir[512], link[600], target[PATH_MAX], log[600], err[256];
+    snprintf(dir, sizeof dir, "%s/test-out/fonts-partial", build ? build : "build");
+    snprintf(link, sizeof link, "%s/NotoSans-Regular.ttf", dir);
+    snprintf(log, sizeof log, "%s/test-out/fonts-partial.log", build ? build : "build");
+    mkdir(dir, 0755);
+    unlink(link);
+    CHECK(realpath(FONTS "/NotoSans-Regular.ttf", target) && symlink(target, link) == 0, "link %s", link);
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *lf = freopen(log, "w", stderr);
+    txt_ctx *t = txt_new(dir, 0, err, sizeof err);
+    int w1 = 0, w2 = 0, missing = -1;
+    if (t) {
+        txt_params p = para("Derechos humanos", 28, 0);
+        txt_measure(t, &p, &w1, NULL);
+        p.bold_all = 1;
+        txt_measure(t, &p, &w2, NULL);
+        for (int i = 0; i < 3; i++) {
+            char text[64];
+            snprintf(text, sizeof text, "مرحبا %d", i);
+            p = para(text, 20 + i, 0);
+            missing = txt_missing_glyphs(t, &p);
+            txt_measure(t, &p, NULL, NULL);
+        }
+    }
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    (void)lf;
+    CHECK(t != NULL, "one font is enough: %s", err);
+    CHECK(w2 > w1, "synthetic bold is wider: %d vs %d", w2, w1);
+    CHECK(missing > 0, "Arabic without its font shows boxes: %d", missing);
+    CHECK(count_lines_with(log, "NotoSansArabic-Regular.ttf missing") == 1, "logged once");
+    CHECK(count_lines_with(log, "NotoSans-Bold.ttf") == 0, "a missing bold file is not an error");
+    txt_free(t);
+}
+
 static void test_garbage(txt_ctx *t)
 {
     char buf[512];
@@ -442,6 +499,7 @@ int main(void)
     test_cache_hits(t);
     test_cache_bound();
     test_garbage(t);
+    test_partial_fonts();
     save_sample(t);
     txt_free(t);
     SDL_Quit();
