@@ -394,6 +394,8 @@ typedef struct {
     char *services_text;
     csv *services;                  /* NULL when absent or broken */
     int services_broken;            /* present but unusable: skip links to it */
+    struct svc_ref *svc_index;      /* service ids sorted, for bisection */
+    int nsvc_index;
     const char *svc_file;           /* "services.csv" or "services.yaml" */
     int *svc_lines;                 /* services.yaml: line of each row, else NULL */
     int col[NCOLS];                 /* column index in services.csv, -1 absent */
@@ -1106,14 +1108,48 @@ static void check_nationality(content *c, int line, const char *column, const ch
         add_cell(c, line, column, "unknown country code '%s'", item);
 }
 
-/* Remembers service ids to find duplicates: row index of the first use. */
-static int first_row_with_id(const content *c, int row)
+typedef struct svc_ref {
+    const char *id;
+    int row;
+} svc_ref;
+
+static int svc_ref_cmp(const void *a, const void *b)
 {
-    const char *id = cell(c, row, COL_ID);
-    for (int r = 1; r < row; r++)
-        if (strcmp(cell(c, r, COL_ID), id) == 0)
-            return r;
-    return -1;
+    const svc_ref *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* Sorts the service ids once (duplicates and links are then found by
+ * bisection, not by scanning 100,000 rows for each row). */
+static void index_services(content *c)
+{
+    int n = csv_rows(c->services) - 1;
+    c->svc_index = malloc((size_t)(n > 0 ? n : 1) * sizeof *c->svc_index);
+    if (!c->svc_index) {
+        c->fatal = FARO_ENOMEM;
+        return;
+    }
+    for (int r = 1; r <= n; r++)
+        c->svc_index[r - 1] = (svc_ref){ cell(c, r, COL_ID), r };
+    qsort(c->svc_index, (size_t)n, sizeof *c->svc_index, svc_ref_cmp);
+    c->nsvc_index = n;
+}
+
+/* The first row (in file order) whose id is `id`, or -1. */
+static int first_row_with_id(const content *c, const char *id)
+{
+    int lo = 0, hi = c->nsvc_index - 1, found = -1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2, cmp = strcmp(id, c->svc_index[mid].id);
+        if (cmp == 0)
+            found = c->svc_index[mid].row;
+        if (cmp <= 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
+    return found;
 }
 
 static void check_service_id(content *c, int row, int line)
@@ -1125,7 +1161,7 @@ static void check_service_id(content *c, int row, int line)
     else if (!valid_id(id))
         add_cell(c, line, "id", "bad id '%s' (use a-z, 0-9 and '-', at most %d characters)",
                  id, FARO_MAX_ID_LEN);
-    else if ((first = first_row_with_id(c, row)) > 0)
+    else if ((first = first_row_with_id(c, id)) > 0 && first != row)
         add_cell(c, line, "id", "duplicate id '%s' (first on line %d)", id,
                  svc_line(c, first));
 }
@@ -1347,7 +1383,8 @@ static void load_services(content *c)
     }
     if (read_header(c) < 0)
         goto broken;
-    for (int r = 1; r < csv_rows(c->services); r++)
+    index_services(c);
+    for (int r = 1; r < csv_rows(c->services) && !c->fatal; r++)
         check_service(c, r);
     return;
 broken:
@@ -1358,10 +1395,7 @@ broken:
 
 static int find_service(const content *c, const char *id)
 {
-    for (int r = 1; c->services && r < csv_rows(c->services); r++)
-        if (strcmp(cell(c, r, COL_ID), id) == 0)
-            return r;
-    return -1;
+    return c->services ? first_row_with_id(c, id) : -1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1580,6 +1614,7 @@ static void content_free(content *c)
     csv_free(c->services);
     free(c->services_text);
     free(c->svc_lines);
+    free(c->svc_index);
     free_names(c->media, c->nmedia);
 }
 
