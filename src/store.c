@@ -9,14 +9,16 @@
  * that sqlite_schema holds exactly the objects SCHEMA_SQL creates, same
  * type, name and SQL text (the reference is an in-memory database the store
  * builds from SCHEMA_SQL once, so the check follows schema.h by itself), then
- * PRAGMA quick_check, then prepares its queries, then reads the meta keys.
+ * PRAGMA quick_check, then prepares its queries, then reads the meta keys
+ * (format, id, version, layer, type) and refuses a pack id already open.
  * The queries are prepared once per pack and kept; each use ends with
  * reset + clear_bindings.
  *
  * The merged view is a loop over packs in precedence order (first added
  * first): a row of pack p is shown unless an earlier pack has the same id
  * (a primary-key lookup in each earlier pack).  Lists are therefore the
- * first pack's rows in position order, then the later packs' new rows.
+ * first pack's rows in position order, then the later packs' new rows;
+ * a topic's narticles counts its articles in that same merged view.
  * The language is chosen inside SQL: the chain {"ht","fr","en"} is bound
  * as the string ",ht,fr,en," and each text row is ranked by where its
  * ",lang," occurs in it (case-insensitively; not at all = last, ties broken
@@ -26,14 +28,15 @@
  * blocks; every string in it is copied into the arena (or is the static ""),
  * and store_result_free releases all of it.  All memory comes from
  * sqlite3_malloc64, so a test can fail the Nth allocation of the whole
- * module (SQLite's included) through SQLITE_CONFIG_MALLOC.  Handles are single-threaded
- * (SQLITE_OPEN_NOMUTEX): one store belongs to the UI thread.
+ * module (SQLite's included) through SQLITE_CONFIG_MALLOC.  Handles are
+ * single-threaded (SQLITE_OPEN_NOMUTEX): one store belongs to the UI thread.
  *
  * Invariants:
  *  1. s->packs[0..npacks) are fully checked packs with every statement
  *     prepared; a failed add leaves npacks and the array untouched.
  *  2. Every kept statement is reset and has no bindings between calls.
  *  3. Result strings are never NULL.
+ *  4. No two open packs have the same meta id.
  */
 #include "store.h"
 #include "faro.h"
