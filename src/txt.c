@@ -1144,7 +1144,7 @@ static size_t text_len(const txt_params *p)
 static int layout_key(txt_ctx *c, const txt_params *p, size_t len)
 {
     int hdr[9] = { clamp_px(p->px), p->bold_all, p->width, p->max_lines, p->dir, p->align,
-                   p->icon, p->bold ? p->nbold : 0, 0 };
+                   p->icon, p->bold && p->nbold > 0 ? p->nbold : 0, 0 };
     char lang[FARO_MAX_LANG_LEN + 1] = { 0 };
     size_t marks = (size_t)hdr[7] * sizeof(txt_mark);
     size_t need = sizeof hdr + sizeof lang + marks + len;

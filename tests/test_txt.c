@@ -74,6 +74,19 @@ static void lit_span(const canvas *c, int *left, int *right)
         if (lit(c, x, x + 1)) { if (*left < 0) *left = x; *right = x; }
 }
 
+/* $BUILD/test-out/<name>, the folder made if needed. */
+static const char *out_path(const char *name)
+{
+    static char path[512];
+    const char *build = getenv("BUILD");
+    snprintf(path, sizeof path, "%s", build ? build : "build");
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/test-out", build ? build : "build");
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/test-out/%s", build ? build : "build", name);
+    return path;
+}
+
 /* ---------- tests ---------- */
 static void test_sanitize(void)
 {
@@ -376,11 +389,10 @@ static int count_lines_with(const char *path, const char *needle)
  * once however often it is wanted. */
 static void test_partial_fonts(void)
 {
-    const char *build = getenv("BUILD");
     char dir[512], link[600], target[PATH_MAX], log[600], err[256];
-    snprintf(dir, sizeof dir, "%s/test-out/fonts-partial", build ? build : "build");
+    snprintf(dir, sizeof dir, "%s", out_path("fonts-partial"));
     snprintf(link, sizeof link, "%s/NotoSans-Regular.ttf", dir);
-    snprintf(log, sizeof log, "%s/test-out/fonts-partial.log", build ? build : "build");
+    snprintf(log, sizeof log, "%s", out_path("fonts-partial.log"));
     mkdir(dir, 0755);
     unlink(link);
     CHECK(realpath(FONTS "/NotoSans-Regular.ttf", target) && symlink(target, link) == 0, "link %s", link);
@@ -463,7 +475,6 @@ static void save_sample(txt_ctx *t)
         { "Español: **Tienes derecho** a pedir asilo — llama al +1 202 555 0143.", TXT_DIR_AUTO },
     };
     canvas c = canvas_new(1000, 760);
-    const char *build = getenv("BUILD");
     char path[512];
     int y = 10, w, h;
     if (!c.r) return;
@@ -477,7 +488,50 @@ static void save_sample(txt_ctx *t)
         y += h + 12;
     }
     SDL_RenderFlush(c.r);
-    snprintf(path, sizeof path, "%s/test-out/txt_scripts.png", build ? build : "build");
+    snprintf(path, sizeof path, "%s", out_path("txt_scripts.png"));
+    CHECK(IMG_SavePNG(c.s, path) == 0, "save %s: %s", path, SDL_GetError());
+    canvas_free(&c);
+}
+
+/* Harder cases to look at: $BUILD/test-out/txt_cases.png. */
+static void save_cases(txt_ctx *t)
+{
+    static const char *bold_ar = "اتصل بـ مكتب الحماية (UNHCR) على الرقم +52 55 5555 0143 مجاناً.";
+    txt_mark mk[2] = { { 0, 0 }, { 0, 0 } };
+    const char *u = strstr(bold_ar, "(UNHCR)");
+    mk[0].start = (int)(u - bold_ar);
+    mk[0].end = mk[0].start + 7;
+    canvas c = canvas_new(900, 560);
+    char path[512];
+    int y = 10, h;
+    if (!c.r) return;
+    SDL_SetRenderDrawColor(c.r, 255, 255, 255, 255);
+    SDL_RenderClear(c.r);
+    SDL_SetRenderDrawColor(c.r, 220, 220, 240, 255);
+    SDL_RenderFillRect(c.r, &(SDL_Rect){ 20, 0, 860, 560 });
+    struct { const char *text; int dir, align, max_lines, icon, px; const txt_mark *m; int nm; } rows[] = {
+        { bold_ar, TXT_DIR_RTL, TXT_ALIGN_START, 0, 0, 28, mk, 1 },
+        { "النص الطويل يُقطع عند السطر الثاني مع علامة الحذف في النهاية، وهذا نص إضافي طويل جداً "
+          "لا يتسع في سطرين على هذا العرض الضيق من الشاشة، ويستمر النص بعد ذلك بكلمات أخرى كثيرة.", TXT_DIR_RTL, TXT_ALIGN_START, 2, 0, 28, NULL, 0 },
+        { "A long Spanish title is cut after two lines: Derechos de las personas migrantes en "
+          "tránsito por México y Centroamérica, y cómo pedirlos.", TXT_DIR_LTR, TXT_ALIGN_CENTER, 2, 0, 28, NULL, 0 },
+        { "\xEE\xA2\x8A \xEE\x80\x82 \xEE\x83\x8D \xEE\x95\x8C", TXT_DIR_LTR, TXT_ALIGN_CENTER, 0, 1, 64, NULL, 0 },
+        { "English with عربي and 中文 and हिन्दी and ትግርኛ inside: +1 (202) 555-0143", TXT_DIR_LTR, TXT_ALIGN_END, 0, 0, 24, NULL, 0 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        txt_params p = para(rows[i].text, rows[i].px, 860);
+        p.dir = rows[i].dir;
+        p.align = rows[i].align;
+        p.max_lines = rows[i].max_lines;
+        p.icon = rows[i].icon;
+        p.bold = rows[i].m;
+        p.nbold = rows[i].nm;
+        txt_measure(t, &p, NULL, &h);
+        txt_draw(t, c.r, &p, 20, y, (txt_color){ 20, 20, 60, 255 });
+        y += h + 14;
+    }
+    SDL_RenderFlush(c.r);
+    snprintf(path, sizeof path, "%s", out_path("txt_cases.png"));
     CHECK(IMG_SavePNG(c.s, path) == 0, "save %s: %s", path, SDL_GetError());
     canvas_free(&c);
 }
@@ -501,6 +555,7 @@ int main(void)
     test_garbage(t);
     test_partial_fonts();
     save_sample(t);
+    save_cases(t);
     txt_free(t);
     SDL_Quit();
     return check_done();
