@@ -618,9 +618,15 @@ static int scratch_reserve(txt_ctx *c, size_t n)
     return 0;
 }
 
+/* ASCII, Arabic-Indic and Persian digits, as written in phone numbers. */
+static int is_digit(uint16_t u)
+{
+    return (u >= '0' && u <= '9') || (u >= 0x660 && u <= 0x669) || (u >= 0x6F0 && u <= 0x6F9);
+}
+
 static int is_phone_char(uint16_t u)
 {
-    return (u >= '0' && u <= '9') || u == ' ' || u == '+' || u == '(' || u == ')'
+    return is_digit(u) || u == ' ' || u == '+' || u == '(' || u == ')'
         || u == '-' || u == 0xA0;
 }
 
@@ -629,12 +635,12 @@ static int is_phone_char(uint16_t u)
  * digits, spaces and +()-, ends on a digit or ')' and has enough digits. */
 static int phone_span(const uint16_t *u, int n, int i, int *end)
 {
-    if (!(u[i] == '+' || u[i] == '(' || (u[i] >= '0' && u[i] <= '9'))) return 0;
+    if (!(u[i] == '+' || u[i] == '(' || is_digit(u[i]))) return 0;
     if (i > 0 && (u_isalnum(u[i - 1]) || u[i - 1] == '+')) return 0;
     int j = i, last = i, digits = 0;
     for (; j < n && is_phone_char(u[j]); j++) {
         if (u[j] == ' ' && j + 1 < n && u[j + 1] == ' ') break;
-        if (u[j] >= '0' && u[j] <= '9') { digits++; last = j + 1; }
+        if (is_digit(u[j])) { digits++; last = j + 1; }
         else if (u[j] == ')') last = j + 1;
     }
     if (digits < TXT_PHONE_MIN_DIGITS || (j < n && u_isalpha(u[j]) && last == j)) return 0;
@@ -650,7 +656,7 @@ static void glue_phones(txt_ctx *c, int n)
         if (!phone_span(c->u16, n, i, &end)) continue;
         uint8_t lev = 0;
         for (int k = i; k < end; k++)
-            if (c->u16[k] >= '0' && c->u16[k] <= '9' && c->level[k] > lev) lev = c->level[k];
+            if (is_digit(c->u16[k]) && c->level[k] > lev) lev = c->level[k];
         if (lev & 1) lev++;
         for (int k = i; k < end; k++) {
             if (k > i) c->brk[k] = 0;
@@ -1029,9 +1035,20 @@ static int line_width(const txt_ctx *c, const line *ln)
     return w;
 }
 
-static int align_offset(const txt_ctx *c, const txt_params *p, int box, int lw)
+/* Direction of the paragraph a line belongs to: with TXT_DIR_AUTO each
+ * paragraph of the text (after a newline) finds its own. */
+static int line_rtl(const txt_ctx *c, const txt_params *p, const line *ln)
 {
-    int start_right = c->para_rtl;
+    UErrorCode e = U_ZERO_ERROR;
+    UBiDiLevel lev = 0;
+    if (p->icon || ln->a1 <= ln->a0) return c->para_rtl;
+    ubidi_getParagraph(c->bidi, c->atoms[ln->a0].s, NULL, NULL, &lev, &e);
+    return U_SUCCESS(e) ? lev & 1 : c->para_rtl;
+}
+
+static int align_offset(const txt_params *p, int rtl, int box, int lw)
+{
+    int start_right = rtl;
     if (p->align == TXT_ALIGN_CENTER) return (box - lw) / 2;
     if (p->align == TXT_ALIGN_END) start_right = !start_right;
     return start_right ? box - lw : 0;
@@ -1091,7 +1108,7 @@ static int emit_line(txt_ctx *c, layout *L, const txt_params *p, int px, int l, 
     const line *ln = &c->lines[l];
     int n = visual_order(c, ln);
     if (n < 0) return n;
-    int x = align_offset(c, p, L->box_w, line_width(c, ln));
+    int x = align_offset(p, line_rtl(c, p, ln), L->box_w, line_width(c, ln));
     for (int k = 0; k < n; k++) {
         const atom *a = &c->atoms[c->order[k]];
         if (a->kind == K_TEXT && a->w > 0) {

@@ -153,9 +153,10 @@ static void test_chinese(txt_ctx *t)
 static void test_phone(txt_ctx *t)
 {
     const char *nums[] = { "+1 202 555 0143", "+12025550143", "(55) 5555-0143" };
+    txt_params p;
     for (int k = 0; k < 3; k++) {
         char text[128], out[512];
-        txt_params p = para(nums[k], 28, 0);
+        p = para(nums[k], 28, 0);
         int nw, w, h;
         txt_measure(t, &p, &nw, &h);
         snprintf(text, sizeof text, "Llame al %s hoy mismo", nums[k]);
@@ -167,8 +168,27 @@ static void test_phone(txt_ctx *t)
             CHECK(w >= nw - 2, "a line holds the whole number: %d < %d", w, nw);
         }
     }
+    /* Arabic-Indic digits are glued too */
+    p = para("اتصل على ٠٩١١ ٢٣٤ ٥٦٧ الآن", 28, 0);
+    int anw;
+    txt_params num = para("٠٩١١ ٢٣٤ ٥٦٧", 28, 0);
+    txt_measure(t, &num, &anw, NULL);
+    for (int width = anw + 2; width < anw + 150; width += 13) {
+        char o2[512];
+        p.width = width;
+        txt_line_texts(t, &p, o2, sizeof o2);
+        CHECK(strstr(o2, "٠٩١١ ٢٣٤ ٥٦٧") != NULL, "Arabic-Indic number broken at %d: [%s]", width, o2);
+    }
+    /* Latin breaks at hyphens */
+    p = para("state-of-the-art", 28, 0);
+    int hw;
+    txt_measure(t, &p, &hw, NULL);
+    p.width = hw * 2 / 3;
+    char o3[256];
+    CHECK(txt_line_texts(t, &p, o3, sizeof o3) == 2 && strchr(o3, '\n') && strchr(o3, '\n')[-1] == '-',
+          "breaks after a hyphen: [%s]", o3);
     /* Right to left: the digits of a number keep their order on screen. */
-    txt_params p = para("اتصل على +1 202 555 0143 الآن", 28, 0);
+    p = para("اتصل على +1 202 555 0143 الآن", 28, 0);
     char out[512];
     CHECK(txt_line_texts(t, &p, out, sizeof out) == 1, "Arabic with number: one line");
     CHECK(strstr(out, "+1 202 555 0143") != NULL, "number kept whole in Arabic: %s", out);
@@ -232,6 +252,21 @@ static void test_rtl(txt_ctx *t)
     CHECK(txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 }) == 0, "draw RTL");
     lit_span(&c, &l, &r);
     CHECK(l > 400 && r > 700, "RTL start = right edge: lit %d..%d", l, r);
+    txt_params two = para("Hello\nمرحبا بكم", 28, 800);   /* AUTO: per paragraph */
+    canvas_clear(&c);
+    txt_draw(t, c.r, &two, 0, 0, (txt_color){ 255, 255, 255, 255 });
+    int lh = txt_line_height(t, 28);
+    SDL_RenderFlush(c.r);
+    canvas top = { SDL_CreateRGBSurfaceWithFormatFrom(c.s->pixels, 800, lh, 32, c.s->pitch,
+                                                      SDL_PIXELFORMAT_ARGB8888), c.r };
+    canvas bottom = { SDL_CreateRGBSurfaceWithFormatFrom((char *)c.s->pixels + lh * c.s->pitch, 800,
+                                                         lh, 32, c.s->pitch, SDL_PIXELFORMAT_ARGB8888), c.r };
+    int l2, r2;
+    lit_span(&top, &l, &r);
+    lit_span(&bottom, &l2, &r2);
+    CHECK(l >= 0 && r < 400 && l2 > 400, "LTR then RTL paragraph: %d..%d, %d..%d", l, r, l2, r2);
+    SDL_FreeSurface(top.s);
+    SDL_FreeSurface(bottom.s);
     p.dir = TXT_DIR_AUTO;                         /* detected from the text */
     canvas_clear(&c);
     txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 });
