@@ -365,6 +365,9 @@ int main(int argc, char **argv)
     memset(&k, 0, sizeof k);
     if (parse_args(argc, argv, &o) != 0)
         return 2;
+    /* Faro uses no D-Bus service; without a session bus, SDL's D-Bus set-up
+     * would fork dbus-launch on every start (a kiosk has no session). */
+    setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 0);
     if (SDL_Init(0) != 0) {
         fprintf(stderr, "faro: SDL: %s\n", SDL_GetError());
         return 1;
