@@ -34,6 +34,9 @@
  *   2. The texture cache never holds more than cache_bytes after a draw; a
  *      single texture larger than that is drawn once and destroyed.
  *   3. Every cache is LRU and bounded (count and bytes).
+ *   4. Textures are destroyed only by txt_drop_textures and by eviction
+ *      while drawing (their renderer is alive then); a renderer change and
+ *      txt_free forget them instead, since SDL_DestroyRenderer frees them.
  */
 #include "txt.h"
 #include "faro.h"
@@ -404,6 +407,14 @@ static void cache_clear(cache *k)
     while (k->tail) cache_remove(k, k->tail);
 }
 
+/* Empties the texture cache without touching the textures: their renderer
+ * may be gone already (SDL destroys a renderer's textures with it). */
+static void cache_forget_textures(cache *k)
+{
+    for (centry *e = k->head; e; e = e->lnext) e->ptr = NULL;
+    cache_clear(k);
+}
+
 static void cache_free(cache *k)
 {
     if (!k->bucket) return;
@@ -580,6 +591,7 @@ fail:
 void txt_free(txt_ctx *c)
 {
     if (!c) return;
+    if (c->textures.bucket) cache_forget_textures(&c->textures);
     cache_free(&c->textures);
     cache_free(&c->layouts);
     cache_free(&c->widths);
@@ -1298,7 +1310,7 @@ int txt_draw(txt_ctx *c, struct SDL_Renderer *r, const txt_params *p, int x, int
     if (!c || !r || !p || !p->text) return FARO_EINVAL;
     layout *L = layout_get(c, p);
     if (!L) return FARO_ENOMEM;
-    if (c->tex_renderer != r) { cache_clear(&c->textures); c->tex_renderer = r; }
+    if (c->tex_renderer != r) { cache_forget_textures(&c->textures); c->tex_renderer = r; }
     int top, bottom, rc = 0;
     visible_rows(r, &top, &bottom);
     for (int i = 0; i < L->natoms && rc == 0; i++) {

@@ -77,7 +77,10 @@ int txt_line_height(txt_ctx *ctx, int px);
 int txt_draw(txt_ctx *ctx, struct SDL_Renderer *r, const txt_params *p,
              int x, int y, txt_color color);
 
-/* Drops every texture (call when the renderer is destroyed or recreated). */
+/* Drops every texture (call before the renderer is destroyed or recreated).
+ * Drawing on another renderer, or txt_free, forgets the old textures without
+ * touching them (SDL frees them with their renderer), so a late call is
+ * never a use-after-free. */
 void txt_drop_textures(txt_ctx *ctx);
 
 /* Cache figures for `make bench` and the admin console. */

@@ -47,8 +47,10 @@ static void canvas_clear(canvas *c)
     SDL_RenderClear(c->r);
 }
 
-static void canvas_free(canvas *c)
+/* Textures first (the engine's contract), then the renderer. */
+static void canvas_free(txt_ctx *t, canvas *c)
 {
+    txt_drop_textures(t);
     if (c->r) SDL_DestroyRenderer(c->r);
     if (c->s) SDL_FreeSurface(c->s);
 }
@@ -287,7 +289,7 @@ static void test_rtl(txt_ctx *t)
     txt_draw(t, c.r, &p, 0, 10, (txt_color){ 255, 255, 255, 255 });
     lit_span(&c, &l, &r);
     CHECK(abs((l + r) / 2 - 400) < 20, "centred: lit %d..%d", l, r);
-    canvas_free(&c);
+    canvas_free(t, &c);
 }
 
 /* The pixels of one code point drawn alone. */
@@ -322,7 +324,7 @@ static void test_fallback(txt_ctx *t)
         glyph_pixels(t, &c, chars[k], glyph, 64 * 64);
         CHECK(memcmp(box, glyph, sizeof box) != 0, "%s drawn as .notdef", chars[k]);
     }
-    canvas_free(&c);
+    canvas_free(t, &c);
 }
 
 static void test_icon_and_bold(txt_ctx *t)
@@ -372,7 +374,14 @@ static void test_cache_hits(txt_ctx *t)
           s0.runs_rasterised, s1.runs_rasterised);
     CHECK(s1.layouts_made == s0.layouts_made, "draw reuses the layout");
     CHECK(s1.texture_bytes > 0 && s1.texture_peak_bytes >= s1.texture_bytes, "texture bytes counted");
-    canvas_free(&c);
+    /* A renderer destroyed without txt_drop_textures: the next renderer
+     * makes the engine forget (never touch) the dead textures. */
+    SDL_DestroyRenderer(c.r);
+    c.r = SDL_CreateSoftwareRenderer(c.s);
+    CHECK(c.r && txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 }) == 0, "new renderer");
+    txt_get_stats(t, &s0);
+    CHECK(s0.runs_rasterised > s1.runs_rasterised, "runs rasterised again for the new renderer");
+    canvas_free(t, &c);
 }
 
 static void test_cache_bound(void)
@@ -404,7 +413,7 @@ static void test_cache_bound(void)
     txt_drop_textures(t);
     txt_get_stats(t, &s);
     CHECK(s.texture_bytes == 0, "drop_textures empties the cache");
-    canvas_free(&c);
+    canvas_free(t, &c);
     txt_free(t);
 }
 
@@ -486,7 +495,7 @@ static void test_garbage(txt_ctx *t)
         canvas_clear(&c);
         CHECK(txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 }) == 0, "blank %d draws", k);
     }
-    canvas_free(&c);
+    canvas_free(t, &c);
     txt_params p = para("112 / 911", 24, 0);   /* digits only: the language picks the font */
     p.lang = "ar";
     CHECK(txt_measure(t, &p, NULL, NULL) == 1 && txt_missing_glyphs(t, &p) == 0, "digits with lang ar");
@@ -525,7 +534,7 @@ static void save_sample(txt_ctx *t)
     SDL_RenderFlush(c.r);
     snprintf(path, sizeof path, "%s", out_path("txt_scripts.png"));
     CHECK(IMG_SavePNG(c.s, path) == 0, "save %s: %s", path, SDL_GetError());
-    canvas_free(&c);
+    canvas_free(t, &c);
 }
 
 /* Harder cases to look at: $BUILD/test-out/txt_cases.png. */
@@ -568,7 +577,7 @@ static void save_cases(txt_ctx *t)
     SDL_RenderFlush(c.r);
     snprintf(path, sizeof path, "%s", out_path("txt_cases.png"));
     CHECK(IMG_SavePNG(c.s, path) == 0, "save %s: %s", path, SDL_GetError());
-    canvas_free(&c);
+    canvas_free(t, &c);
 }
 
 int main(void)
