@@ -507,13 +507,18 @@ static int face_for_script(UScriptCode s)
     }
 }
 
-/* Preferred font for the script, else the first in the chain that has it. */
+/* Preferred font for the script, else the first in the chain that has it;
+ * when none has it, a font that exists (the reader sees a box rather than
+ * nothing, and the width stays sane). */
 static int face_for_cp(txt_ctx *c, int pref, uint32_t cp)
 {
-    if (cp < 0x80 && pref == F_LATIN) return F_LATIN;
+    if (cp < 0x80 && pref == F_LATIN && c->files[F_LATIN][0].state >= 0) return F_LATIN;
     if (face_has(c, pref, cp)) return pref;
     for (int i = 0; i < NCHAIN; i++)
         if (fallback_chain[i] != pref && face_has(c, fallback_chain[i], cp)) return fallback_chain[i];
+    if (font_file_get(c, pref, 0)) return pref;
+    for (int i = 0; i < NCHAIN; i++)
+        if (font_file_get(c, fallback_chain[i], 0)) return fallback_chain[i];
     return pref;
 }
 

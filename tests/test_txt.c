@@ -444,7 +444,7 @@ static void test_partial_fonts(void)
     int saved = dup(2);
     FILE *lf = freopen(log, "w", stderr);
     txt_ctx *t = txt_new(dir, 0, err, sizeof err);
-    int w1 = 0, w2 = 0, missing = -1;
+    int w1 = 0, w2 = 0, missing = -1, wa = 0;
     if (t) {
         txt_params p = para("Derechos humanos", 28, 0);
         txt_measure(t, &p, &w1, NULL);
@@ -455,7 +455,7 @@ static void test_partial_fonts(void)
             snprintf(text, sizeof text, "مرحبا %d", i);
             p = para(text, 20 + i, 0);
             missing = txt_missing_glyphs(t, &p);
-            txt_measure(t, &p, NULL, NULL);
+            txt_measure(t, &p, &wa, NULL);
         }
     }
     fflush(stderr);
@@ -465,6 +465,7 @@ static void test_partial_fonts(void)
     CHECK(t != NULL, "one font is enough: %s", err);
     CHECK(w2 > w1, "synthetic bold is wider: %d vs %d", w2, w1);
     CHECK(missing > 0, "Arabic without its font shows boxes: %d", missing);
+    CHECK(wa > 50, "the boxes take room: %d px", wa);     /* digit + space alone: ~18 */
     CHECK(count_lines_with(log, "NotoSansArabic-Regular.ttf missing") == 1, "logged once");
     CHECK(count_lines_with(log, "NotoSans-Bold.ttf") == 0, "a missing bold file is not an error");
     txt_free(t);
