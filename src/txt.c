@@ -18,10 +18,16 @@
  * Pipeline of a layout (all scratch buffers live in the context):
  *   1. sanitize: UTF-8 -> UTF-16 (invalid -> U+FFFD, bidi controls removed),
  *      with a bold flag per code unit from the caller's byte ranges;
- *   2. bidi levels (ICU ubidi); phone numbers are forced to one LTR level;
- *   3. break opportunities (ICU line iterator; phone numbers glued);
- *   4. script (ICU uscript, Common/Inherited take their neighbour's) and
- *      font by script, then by coverage along a fallback chain;
+ *   2. bidi levels (ICU ubidi; with TXT_DIR_AUTO each paragraph finds its
+ *      own direction); a phone number ("+1 202 555 0143", 7+ digits with
+ *      spaces, +()-) is forced to one even level so it reads left to right
+ *      even inside Arabic;
+ *   3. break opportunities (ICU line iterator; no break inside a phone
+ *      number, whose spaces UAX #14 would otherwise break at);
+ *   4. script (ICU uscript, Common/Inherited take their neighbour's, or
+ *      params.lang's when the text has no letters) and font by script, then
+ *      by coverage (TTF_GlyphIsProvided32) along a fallback chain, so a
+ *      Latin number in Amharic or an Arabic name in Spanish gets real glyphs;
  *   5. atoms, measured through the width cache; an atom wider than the line
  *      is re-cut at grapheme boundaries (emergency breaks);
  *   6. greedy lines; with max_lines, the last line is cut at the largest
@@ -1167,10 +1173,15 @@ static int clamp_px(int px)
     return px < TXT_MIN_PX ? TXT_MIN_PX : px > TXT_MAX_PX ? TXT_MAX_PX : px;
 }
 
+/* Bytes of the paragraph used: all, or TXT_MAX_PARA_BYTES cut at a
+ * character boundary. */
 static size_t text_len(const txt_params *p)
 {
     size_t len = p->len >= 0 ? (size_t)p->len : strlen(p->text);
-    return len > TXT_MAX_PARA_BYTES ? TXT_MAX_PARA_BYTES : len;
+    if (len <= TXT_MAX_PARA_BYTES) return len;
+    len = TXT_MAX_PARA_BYTES;
+    while (len > 0 && ((unsigned char)p->text[len] & 0xC0) == 0x80) len--;
+    return len;
 }
 
 /* The layout cache key: every parameter that changes the result, the bold

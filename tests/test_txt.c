@@ -502,6 +502,20 @@ static void test_garbage(txt_ctx *t)
     CHECK(txt_measure(t, &p, NULL, NULL) == 1 && txt_missing_glyphs(t, &p) == 0, "digits with lang ar");
     p.lang = "zh-Hans";
     CHECK(txt_measure(t, &p, NULL, NULL) == 1 && txt_missing_glyphs(t, &p) == 0, "digits with lang zh");
+    /* over the paragraph bound (64 KiB): cut at a character boundary */
+    size_t big = 1 + 2 * 40000;
+    char *long_text = malloc(big + 1), *out = malloc(big + 16);
+    if (long_text && out) {
+        long_text[0] = 'a';
+        for (size_t i = 1; i < big; i += 2) { long_text[i] = (char)0xC3; long_text[i + 1] = (char)0xB1; }
+        long_text[big] = 0;
+        p = para(long_text, 20, 0);
+        CHECK(txt_line_texts(t, &p, out, big + 16) == 1, "long text: one line");
+        CHECK(strstr(out, "\xEF\xBF\xBD") == NULL && strlen(out) <= 65536 && strlen(out) > 65000,
+              "cut at a character boundary: %zu bytes", strlen(out));
+    }
+    free(long_text);
+    free(out);
     CHECK(txt_new("no/such/dir", 0, buf, sizeof buf) == NULL, "no fonts: NULL");
     CHECK(strstr(buf, "no/such/dir") != NULL, "error names the folder: %s", buf);
     txt_free(NULL);
