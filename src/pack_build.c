@@ -385,6 +385,7 @@ typedef struct {
     yml_node *pack;
     const char *langs[FARO_MAX_LANGS];
     int nlangs;
+    int nrequired;                  /* langs[0..nrequired) are complete; the rest partial */
     int langs_known;                /* pack.yaml gave a usable list */
     yml_node *topics_doc;
     topic *topics;
@@ -660,7 +661,7 @@ static void check_translated(content *c, const char *file, const yml_node *map,
         else if (!s || !*s)
             add(c, file, yml_line(yml_at(v, i)), "%s'%s' in '%s' is empty", what, key, lang);
     }
-    for (int i = 0; i < c->nlangs; i++)
+    for (int i = 0; i < c->nrequired; i++)
         if (!yml_get(v, c->langs[i]))
             add(c, file, yml_line(v), "%smissing translation '%s' of %s", what, c->langs[i], key);
 }
@@ -668,10 +669,12 @@ static void check_translated(content *c, const char *file, const yml_node *map,
 /* ------------------------------------------------------------------ */
 /* pack.yaml                                                           */
 
-static void load_languages(content *c, const yml_node *list)
+/* Appends the languages of `field` (languages: complete, every item has
+ * them; partial_languages: allowed, items may lack them). */
+static void load_languages(content *c, const yml_node *list, const char *field)
 {
     if (yml_type(list) != YML_SEQ || yml_len(list) == 0) {
-        add(c, "pack.yaml", yml_line(list), "'languages' must be a list of language tags");
+        add(c, "pack.yaml", yml_line(list), "'%s' must be a list of language tags", field);
         return;
     }
     int ok = 1;
@@ -691,9 +694,10 @@ static void load_languages(content *c, const yml_node *list)
             c->langs[c->nlangs++] = lang;
         }
     }
-    c->langs_known = ok;
+    if (strcmp(field, "languages") == 0)
+        c->langs_known = ok;
     if (!ok)
-        c->nlangs = 0;
+        c->nlangs = strcmp(field, "languages") == 0 ? 0 : c->nrequired;
 }
 
 static void check_choice(content *c, const char *key, const char *const *choices)
@@ -710,7 +714,7 @@ static void check_choice(content *c, const char *key, const char *const *choices
 static void load_pack(content *c)
 {
     static const char *const keys[] = { "id", "version", "layer", "type", "languages",
-                                        "title", "expires", NULL };
+                                        "partial_languages", "title", "expires", NULL };
     static const char *const layers[] = { "base", "site", NULL };
     static const char *const types[] = { "content", NULL };
     c->pack = load_yaml(c, "pack.yaml", 1);
@@ -730,7 +734,10 @@ static void load_pack(content *c)
     if (!yml_get(c->pack, "languages"))
         add(c, "pack.yaml", 0, "missing required field 'languages'");
     else
-        load_languages(c, yml_get(c->pack, "languages"));
+        load_languages(c, yml_get(c->pack, "languages"), "languages");
+    c->nrequired = c->nlangs;
+    if (c->langs_known && yml_get(c->pack, "partial_languages"))
+        load_languages(c, yml_get(c->pack, "partial_languages"), "partial_languages");
     check_translated(c, "pack.yaml", c->pack, "title", "");
     const char *expires = yml_get_str(c->pack, "expires", NULL);
     if (expires && !valid_date(expires))
@@ -1580,7 +1587,7 @@ static void check_article(content *c, const article *a)
     snprintf(folder, sizeof folder, "articles/%s/", a->id);
     if (a->topic < 0 && c->topics_doc)         /* a broken topics.yaml says so itself */
         add(c, folder, 0, "not listed in any topic");
-    for (int i = 0; i < c->nlangs; i++) {
+    for (int i = 0; i < c->nrequired; i++) {
         int found = 0;
         for (int k = 0; k < a->nfiles && !found; k++)
             found = strcmp(a->files[k].lang, c->langs[i]) == 0;
@@ -1753,6 +1760,8 @@ static void write_topics(writer *w, const content *c)
     for (int t = 0; t < c->ntopics; t++)
         for (int i = 0; i < c->nlangs; i++) {
             const yml_node *n = c->topics[t].node;
+            if (i >= c->nrequired && !yml_get_str(yml_get(n, "title"), c->langs[i], NULL))
+                continue;
             const char *vals[] = { c->topics[t].id, c->langs[i],
                                    yml_get_str(yml_get(n, "title"), c->langs[i], ""),
                                    yml_get_str(yml_get(n, "summary"), c->langs[i], "") };
@@ -1815,6 +1824,8 @@ static void write_services(writer *w, const content *c)
         for (int i = 0; i < c->nlangs; i++) {
             const char *name = csv_field(c->services, r, c->name_col[i]);
             const char *notes = csv_field(c->services, r, c->notes_col[i]);
+            if (i >= c->nrequired && !(name && *name) && !(notes && *notes))
+                continue;               /* a partial language without its own words */
             const char *vals[] = { cell(c, r, COL_ID), c->langs[i],
                                    name && *name ? name : cell(c, r, COL_NAME),
                                    notes ? notes : cell(c, r, COL_NOTES) };
