@@ -11,7 +11,8 @@
 #   BUILD    output folder (default build; ignored by git)
 #   PREFIX   install prefix (default /usr/local); DESTDIR staging root for packagers
 #   CC       C compiler; CFLAGS/LDFLAGS from the user are appended last
-#   RUNARGS  extra arguments for `make run` (e.g. RUNARGS=--fullscreen)
+#   RUNARGS  arguments for `make run` (default --desktop: a window you can close;
+#            RUNARGS=--fullscreen for the locked-down kiosk)
 #
 # Layout: every src/*.c except the two programs' mains (main.c, faro_pack.c)
 # is a library module linked into both programs and into every test
@@ -22,7 +23,7 @@
 BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= cc
-RUNARGS ?=
+RUNARGS ?= --desktop
 
 PKGS := sdl2 SDL2_ttf SDL2_image yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode
 # Debian packages: libraries (checked with pkg-config) and tools/data the tests use.

@@ -87,6 +87,7 @@ static int apply_key(cfg *c, const char *key, const yml_node *v)
     if (!strcmp(key, "languages")) return set_langs(c, v);
     if (!strcmp(key, "idle_timeout_s")) return parse_int(s, 5, 86400, &c->idle_timeout_s);
     if (!strcmp(key, "fullscreen")) return parse_bool(s, &c->fullscreen);
+    if (!strcmp(key, "desktop")) return parse_bool(s, &c->desktop);
     if (!strcmp(key, "width")) return parse_int(s, 320, 7680, &c->width);
     if (!strcmp(key, "height")) return parse_int(s, 240, 4320, &c->height);
     if (!strcmp(key, "stale_days")) return parse_int(s, 1, 36500, &c->stale_days);

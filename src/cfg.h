@@ -7,6 +7,7 @@
  *   languages: [es, en, fr, ht, pt, ar]   # offered on the language screen, in order (default: all)
  *   idle_timeout_s: 90           # back to the language screen after this long untouched
  *   fullscreen: false            # true on a kiosk
+ *   desktop: false               # true: a normal window that can be closed (else locked down)
  *   width: 1280                  # window size (or headless screenshot size)
  *   height: 800
  *   stale_days: 365              # a service checked longer ago than this is marked as old
@@ -31,6 +32,7 @@ typedef struct cfg {
     int nlangs;
     int idle_timeout_s;
     int fullscreen;
+    int desktop;
     int width, height;
     int stale_days;
     int text_cache_mb;

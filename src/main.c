@@ -37,7 +37,7 @@ extern const unsigned char faro_default_pack_end[];
 
 typedef struct options {
     const char *config, *script, *screenshot, *lang;
-    int headless, fullscreen, first_frame, w, h;
+    int headless, fullscreen, desktop, first_frame, w, h;
 } options;
 
 typedef struct kiosk {
@@ -51,7 +51,7 @@ typedef struct kiosk {
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: faro [--config FILE] [--fullscreen] [--lang CODE] [--size WxH]\n"
+            "usage: faro [--config FILE] [--fullscreen] [--desktop] [--lang CODE] [--size WxH]\n"
             "       faro --headless [--script FILE] [--screenshot OUT.png]\n");
 }
 
@@ -62,6 +62,7 @@ static int parse_args(int argc, char **argv, options *o)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--headless")) o->headless = 1;
         else if (!strcmp(a, "--fullscreen")) o->fullscreen = 1;
+        else if (!strcmp(a, "--desktop")) o->desktop = 1;
         else if (!strcmp(a, "--first-frame-ns")) o->first_frame = 1;
         else if (!strcmp(a, "--config") && v) { o->config = v; i++; }
         else if (!strcmp(a, "--script") && v) { o->script = v; i++; }
@@ -171,6 +172,8 @@ static int kiosk_open(kiosk *k, const options *o)
         log_msg("starting with the defaults where the configuration is wrong");
     if (o->fullscreen)
         k->c.fullscreen = 1;
+    if (o->desktop)
+        k->c.desktop = 1;
     if (o->w > 0 && o->h > 0) {
         k->c.width = o->w;
         k->c.height = o->h;
@@ -271,7 +274,12 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
 {
     uint64_t now = SDL_GetTicks64();
     switch (ev->type) {
-    case SDL_QUIT: *quit = 1; break;
+    case SDL_QUIT:                      /* window closed: only a desktop window may quit */
+        if (k->c.desktop)
+            *quit = 1;
+        else
+            log_msg("lockdown: ignoring a request to close the kiosk");
+        break;
     case SDL_MOUSEBUTTONDOWN:
         if (ev->button.button == SDL_BUTTON_LEFT)
             app_press(k->a, ev->button.x, ev->button.y, now);
@@ -313,6 +321,7 @@ static int run_window(kiosk *k, const options *o)
     Uint32 flags = SDL_WINDOW_RESIZABLE | (k->c.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");  /* else SDL loads Mesa for a software window */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+    SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         log_msg("video: %s", SDL_GetError());
         return 1;
@@ -368,6 +377,9 @@ int main(int argc, char **argv)
     /* Faro uses no D-Bus service; without a session bus, SDL's D-Bus set-up
      * would fork dbus-launch on every start (a kiosk has no session). */
     setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 0);
+    /* SIGTERM from systemd and SIGINT stop the process the normal way; SDL
+     * must not turn them into a quit event that the lockdown ignores. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     if (SDL_Init(0) != 0) {
         fprintf(stderr, "faro: SDL: %s\n", SDL_GetError());
         return 1;
