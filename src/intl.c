@@ -95,3 +95,83 @@ int intl_date(const char *ymd, const char *lang, char *buf, size_t size)
     n = to_utf8(u, n, buf, size);
     return n < 0 ? copy_raw(ymd, buf, size) : n;
 }
+
+/* ---- opening hours ---- */
+
+static const char *const day_codes[7] = { "Mo", "Tu", "We", "Th", "Fr", "Sa", "Su" };
+
+static int day_index(const char *p)
+{
+    for (int i = 0; i < 7; i++)
+        if (p[0] == day_codes[i][0] && p[1] == day_codes[i][1])
+            return i;
+    return -1;
+}
+
+/* Day i (Monday = 0) in lang, from ICU's stand-alone weekday names. */
+static int day_name(UDateFormat *f, int i, char *buf, size_t size)
+{
+    UChar u[64];
+    UErrorCode st = U_ZERO_ERROR;
+    int n = udat_getSymbols(f, UDAT_STANDALONE_WEEKDAYS, (i + 1) % 7 + 1, u, 64, &st);
+    return U_FAILURE(st) || n <= 0 ? -1 : to_utf8(u, n, buf, size);
+}
+
+/* One rule "Mo-Fr,Su 09:00-17:00" into out; -1 when not understood. */
+static int hours_rule(UDateFormat *f, const char *r, size_t len, char *out, size_t size)
+{
+    char name[64], days[256] = "", times[128];
+    size_t i = 0;
+    while (i + 1 < len && day_index(r + i) >= 0) {
+        int a = day_index(r + i), b = a;
+        i += 2;
+        if (i + 2 < len && r[i] == '-' && day_index(r + i + 1) >= 0) {
+            b = day_index(r + i + 1);
+            i += 3;
+        }
+        if (day_name(f, a, name, sizeof name) < 0)
+            return -1;
+        size_t dl = strlen(days);
+        snprintf(days + dl, sizeof days - dl, "%s%s", dl ? ", " : "", name);
+        if (b != a && day_name(f, b, name, sizeof name) >= 0) {
+            dl = strlen(days);
+            snprintf(days + dl, sizeof days - dl, "\u2013%s", name);   /* en dash */
+        }
+        if (i < len && r[i] == ',')
+            i++;
+    }
+    while (i < len && r[i] == ' ')
+        i++;
+    if (len - i >= sizeof times)
+        return -1;
+    for (size_t k = i; k < len; k++)             /* only digits, ':', '-', ',' and spaces */
+        if (!strchr("0123456789:-, ", r[k]))
+            return -1;
+    snprintf(times, sizeof times, "%.*s", (int)(len - i), r + i);
+    return snprintf(out, size, "%s%s%s", days, *days && *times ? " " : "", times);
+}
+
+int intl_hours(const char *hours, const char *lang, char *buf, size_t size)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    char rule[256];
+    size_t o = 0;
+    UDateFormat *f = udat_open(UDAT_NONE, UDAT_LONG, lang, u"UTC", -1, NULL, 0, &st);
+    if (U_FAILURE(st) || !hours)
+        return copy_raw(hours, buf, size);
+    buf[0] = 0;
+    for (const char *p = hours; *p && o + 1 < size;) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, ";");
+        if (n && hours_rule(f, p, n, rule, sizeof rule) < 0) {
+            udat_close(f);
+            return copy_raw(hours, buf, size);
+        }
+        if (n)
+            o += snprintf(buf + o, size - o, "%s%s", o ? "\n" : "", rule);
+        p += n + (p[n] == ';');
+    }
+    udat_close(f);
+    return (int)(o < size ? o : size - 1);
+}

@@ -19,6 +19,12 @@ int intl_language_name(const char *tag, const char *lang, char *buf, size_t size
 /* YYYY-MM-DD as a long date in `lang`; the input itself when not a date. */
 int intl_date(const char *ymd, const char *lang, char *buf, size_t size);
 
+/* Opening hours written like "Mo-Fr 09:00-17:00; Sa 09:00-13:00" (a small
+ * part of OpenStreetMap's opening_hours) with the day names in `lang`, one
+ * rule a line ("lunes–viernes 09:00–17:00").  Anything it does not
+ * understand is copied as written.  Returns the length. */
+int intl_hours(const char *hours, const char *lang, char *buf, size_t size);
+
 /* Days since 1970-01-01 of YYYY-MM-DD, or -1 when not a valid date. */
 long intl_days(const char *ymd);
 

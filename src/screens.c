@@ -540,7 +540,8 @@ static void build_service(B *b, const char *id)
     field(b, L(b, "service.phones"), buf, 1);
     join_list(s->messaging, "\n", b->lang, buf, sizeof buf, phone_display);
     field(b, L(b, "service.messaging"), buf, 1);
-    field(b, L(b, "service.hours"), s->hours, 0);
+    intl_hours(s->hours, b->lang, buf, sizeof buf);
+    field(b, L(b, "service.hours"), buf, 0);
     join_list(s->languages, ", ", b->lang, buf, sizeof buf, intl_language_name);
     field(b, L(b, "service.languages"), buf, 0);
     snprintf(buf, sizeof buf, "cost.%s", s->cost);
