@@ -384,6 +384,39 @@ static void test_cache_hits(txt_ctx *t)
     canvas_free(t, &c);
 }
 
+/* Eviction is least-recently-used, not first-in-first-out: with room for
+ * two equal runs, drawing X Y X Z evicts Y (not X). */
+static void test_cache_lru(void)
+{
+    char err[256];
+    txt_stats s;
+    txt_ctx *t = txt_new(FONTS, 1 << 20, err, sizeof err);
+    canvas c = canvas_new(200, 100);
+    if (!t || !c.r) { CHECK(0, "setup: %s", err); txt_free(t); return; }
+    txt_params p = para("0", 40, 0);
+    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 });
+    txt_get_stats(t, &s);
+    size_t one = s.texture_bytes;
+    canvas_free(t, &c);
+    txt_free(t);
+    t = txt_new(FONTS, one * 5 / 2, err, sizeof err);
+    c = canvas_new(200, 100);
+    if (!t || !c.r) { CHECK(0, "setup 2"); txt_free(t); return; }
+    const char *seq = "XYXZXY";                  /* digits stand for X, Y, Z */
+    const long want[] = { 1, 2, 2, 3, 3, 4 };
+    for (int i = 0; i < 6; i++) {
+        char d[2] = { (char)('0' + (seq[i] - 'X')), 0 };
+        p = para(d, 40, 0);
+        txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 });
+        txt_get_stats(t, &s);
+        CHECK(s.runs_rasterised == want[i], "step %d (%c): %ld rasterised, want %ld",
+              i, seq[i], s.runs_rasterised, want[i]);
+    }
+    CHECK(one > 0 && s.texture_bytes <= one * 5 / 2, "bound %zu <= %zu", s.texture_bytes, one * 5 / 2);
+    canvas_free(t, &c);
+    txt_free(t);
+}
+
 static void test_cache_bound(void)
 {
     char err[256] = "";
@@ -611,6 +644,7 @@ int main(void)
     test_icon_and_bold(t);
     test_cache_hits(t);
     test_cache_bound();
+    test_cache_lru();
     test_garbage(t);
     test_partial_fonts();
     save_sample(t);
