@@ -25,9 +25,9 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 RUNARGS ?= --desktop
 
-PKGS := sdl2 SDL2_ttf SDL2_image yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode
+PKGS := sdl2 SDL2_ttf SDL2_image libpng yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode
 # Debian packages: libraries (checked with pkg-config) and tools/data the tests use.
-DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libyaml-dev libsqlite3-dev \
+DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libyaml-dev libsqlite3-dev \
         libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev
 TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core
 TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/Xvfb /usr/bin/minisign \

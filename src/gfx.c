@@ -14,8 +14,10 @@
 #include "log.h"
 
 #include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
+#include <png.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 typedef struct style_colors { uint32_t fill, line, text; } style_colors;
 
@@ -118,18 +120,30 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
 int gfx_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t errlen)
 {
     int rc = 0;
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (!s) {
-        snprintf(err, errlen, "screenshot: %s", SDL_GetError());
+    size_t stride = (size_t)w * 4;
+    unsigned char *pixels = malloc(stride * (size_t)h);
+    png_image img;
+    if (!pixels) {
+        snprintf(err, errlen, "screenshot: out of memory");
         return FARO_ENOMEM;
     }
-    if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+    /* ARGB8888 in memory on a little-endian machine is B, G, R, A */
+    if (SDL_RenderReadPixels(r, NULL, SDL_PIXELFORMAT_BGRA32, pixels, (int)stride) != 0) {
         snprintf(err, errlen, "screenshot: cannot read pixels: %s", SDL_GetError());
         rc = FARO_EIO;
-    } else if (IMG_SavePNG(s, path) != 0) {
-        snprintf(err, errlen, "screenshot: cannot write %s: %s", path, IMG_GetError());
+        goto done;
+    }
+    memset(&img, 0, sizeof img);
+    img.version = PNG_IMAGE_VERSION;
+    img.width = (png_uint_32)w;
+    img.height = (png_uint_32)h;
+    img.format = PNG_FORMAT_BGRA;
+    if (!png_image_write_to_file(&img, path, 0, pixels, (png_int_32)stride, NULL)) {
+        snprintf(err, errlen, "screenshot: cannot write %s: %s", path, img.message);
         rc = FARO_EIO;
     }
-    SDL_FreeSurface(s);
+done:
+    png_image_free(&img);
+    free(pixels);
     return rc;
 }

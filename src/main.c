@@ -24,7 +24,6 @@
 #include "txt.h"
 
 #include <SDL2/SDL.h>
-#include <SDL2/SDL_image.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,7 +390,6 @@ int main(int argc, char **argv)
     }
     rc = o.headless ? run_headless(&k, &o) : run_window(&k, &o);
     kiosk_close(&k);
-    IMG_Quit();
     SDL_Quit();
     return rc;
 }
