@@ -109,6 +109,7 @@ typedef struct centry {
     size_t cost;
     void *ptr;                 /* layout block or SDL_Texture */
     int a, b;                  /* width, or texture w/h */
+    int top;                   /* texture: rows cropped above it */
     uint32_t klen;
     unsigned char key[];
 } centry;
@@ -1259,21 +1260,51 @@ int txt_line_height(txt_ctx *c, int px)
 /* drawing and the texture cache                                       */
 /* ================================================================== */
 
-static SDL_Texture *rasterise(txt_ctx *c, SDL_Renderer *r, const char *key, int *w, int *h)
+/* A rasterised run: the texture holds rows [top, top + h) of the line box
+ * the font rendered (SDL_ttf renders the font's full height; Arabic's is
+ * 1.5 lines, so cropping to the inked rows saves memory and blitting). */
+typedef struct run_tex { SDL_Texture *t; int w, h, top; } run_tex;
+
+static int row_inked(const SDL_Surface *s, int y)
+{
+    const Uint32 *row = (const Uint32 *)((const char *)s->pixels + (size_t)y * (size_t)s->pitch);
+    for (int x = 0; x < s->w; x++)
+        if (row[x] & 0xFF000000u) return 1;
+    return 0;
+}
+
+/* Texture from the inked rows of s (ARGB8888); top/h say which. */
+static SDL_Texture *texture_cropped(SDL_Renderer *r, SDL_Surface *s, run_tex *rt)
+{
+    int top = 0, bottom = s->h;
+    if (SDL_LockSurface(s) < 0) return NULL;
+    while (top < bottom && !row_inked(s, top)) top++;
+    while (bottom > top && !row_inked(s, bottom - 1)) bottom--;
+    SDL_Surface *part = bottom > top ? SDL_CreateRGBSurfaceWithFormatFrom(
+        (char *)s->pixels + (size_t)top * (size_t)s->pitch, s->w, bottom - top, 32, s->pitch,
+        SDL_PIXELFORMAT_ARGB8888) : NULL;
+    SDL_UnlockSurface(s);
+    SDL_Texture *t = part ? SDL_CreateTextureFromSurface(r, part) : NULL;
+    SDL_FreeSurface(part);
+    *rt = (run_tex){ t, s->w, bottom - top, top };
+    return t;
+}
+
+static int rasterise(txt_ctx *c, SDL_Renderer *r, const char *key, run_tex *rt)
 {
     const unsigned char *k = (const unsigned char *)key;
     TTF_Font *f = font_get(c, k[0], k[3] | (k[4] << 8), k[1]);
-    if (!f) return NULL;
+    if (!f) return 0;
     font_prepare(f, k);
     SDL_Surface *s = TTF_RenderUTF8_Blended(f, key + KEYHDR, (SDL_Color){ 255, 255, 255, 255 });
-    if (!s) return NULL;
-    SDL_Texture *t = SDL_CreateTextureFromSurface(r, s);
-    *w = s->w;
-    *h = s->h;
+    if (!s) return 0;
+    SDL_Texture *t = s->format->format == SDL_PIXELFORMAT_ARGB8888 ? texture_cropped(r, s, rt)
+                   : SDL_CreateTextureFromSurface(r, s);
+    if (s->format->format != SDL_PIXELFORMAT_ARGB8888) *rt = (run_tex){ t, s->w, s->h, 0 };
     SDL_FreeSurface(s);
     if (t) SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
     c->stats.runs_rasterised++;
-    return t;
+    return t != NULL;
 }
 
 static void note_peak(txt_ctx *c)
@@ -1288,22 +1319,22 @@ static int draw_atom(txt_ctx *c, SDL_Renderer *r, const layout *L, const lay_ato
 {
     const char *key = L->pool + a->key_off;
     centry *e = cache_find(&c->textures, a->hash, key, a->key_len);
-    SDL_Texture *t;
-    int w, h, own = 0;
-    if (e) { c->stats.run_hits++; t = e->ptr; w = e->a; h = e->b; }
+    run_tex rt = { NULL, 0, 0, 0 };
+    int own = 0;
+    if (e) { c->stats.run_hits++; rt = (run_tex){ e->ptr, e->a, e->b, e->top }; }
     else {
         /* nothing to show (no font, an invisible run, a run wider than
          * the renderer's textures): skip it, the rest still draws */
-        if (!(t = rasterise(c, r, key, &w, &h))) return 0;
-        size_t bytes = (size_t)w * (size_t)h * 4;
+        if (!rasterise(c, r, key, &rt)) return 0;
+        size_t bytes = (size_t)rt.w * (size_t)rt.h * 4;
         e = bytes <= c->textures.max_cost ? cache_add(&c->textures, a->hash, key, a->key_len, bytes) : NULL;
-        if (e) { e->ptr = t; e->a = w; e->b = h; note_peak(c); } else own = 1;
+        if (e) { e->ptr = rt.t; e->a = rt.w; e->b = rt.h; e->top = rt.top; note_peak(c); } else own = 1;
     }
-    SDL_SetTextureColorMod(t, col.r, col.g, col.b);
-    SDL_SetTextureAlphaMod(t, col.a);
-    SDL_Rect dst = { x + a->x, y + a->y, w, h };
-    int rc = SDL_RenderCopy(r, t, NULL, &dst);
-    if (own) SDL_DestroyTexture(t);
+    SDL_SetTextureColorMod(rt.t, col.r, col.g, col.b);
+    SDL_SetTextureAlphaMod(rt.t, col.a);
+    SDL_Rect dst = { x + a->x, y + a->y + rt.top, rt.w, rt.h };
+    int rc = SDL_RenderCopy(r, rt.t, NULL, &dst);
+    if (own) SDL_DestroyTexture(rt.t);
     return rc < 0 ? FARO_EINVAL : 0;
 }
 
