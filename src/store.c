@@ -95,7 +95,7 @@
 enum {
     Q_TOPICS, Q_TOPIC, Q_ARTICLES, Q_ARTICLE, Q_SERVICES, Q_SERVICE,
     Q_HAS_TOPIC, Q_HAS_ARTICLE, Q_HAS_SERVICE, Q_ALL_ARTICLES,
-    Q_SERVICE_KINDS, Q_META, Q_META_TITLE, Q_COUNT
+    Q_SERVICE_KINDS, Q_META, Q_META_TITLE, Q_EACH_ARTICLE, Q_EACH_SERVICE, Q_COUNT
 };
 
 static const char *const query_sql[Q_COUNT] = {
@@ -113,6 +113,15 @@ static const char *const query_sql[Q_COUNT] = {
     [Q_META] = "SELECT value FROM meta WHERE key = ?1",
     [Q_META_TITLE] = "SELECT value FROM meta WHERE substr(key, 1, 6) = 'title.'"
                      " ORDER BY " RANK("substr(key, 7)") " LIMIT 1",
+    [Q_EACH_ARTICLE] = "SELECT a.id, a.topic, x.lang, x.title, x.summary, x.body"
+                       " FROM articles a JOIN article_text x ON x.article = a.id"
+                       " ORDER BY a.position, a.id, x.lang",
+    [Q_EACH_SERVICE] = "SELECT s.id, s.kind, coalesce(nullif(x.name, ''), s.name), x.notes,"
+                       " x.lang, s.country, s.region, s.city, s.address, s.phones,"
+                       " s.messaging, s.hours, s.languages, s.cost, s.nationalities,"
+                       " s.verified, s.verified_by, s.lat, s.lon, s.example"
+                       " FROM services s LEFT JOIN service_text x ON x.service = s.id"
+                       " ORDER BY s.position, s.id, x.lang",
 };
 
 static const char *const service_kinds[SCHEMA_NKINDS] = SCHEMA_KINDS;
@@ -525,6 +534,109 @@ int store_service(store *s, const char *id, const char *const *langs,
                     sizeof(struct store_service), out, err, errlen);
 }
 
+/* ---------------------------------------------------------------- every text */
+
+/* Column i as a string borrowed from the statement ("" for NULL). */
+static const char *col_view(sqlite3_stmt *st, int i)
+{
+    const char *text = (const char *)sqlite3_column_text(st, i);
+    return text ? text : "";
+}
+
+static void article_view(sqlite3_stmt *st, struct store_article *a)
+{
+    a->id = col_view(st, 0);
+    a->topic = col_view(st, 1);
+    a->lang = col_view(st, 2);
+    a->title = col_view(st, 3);
+    a->summary = col_view(st, 4);
+    a->body = col_view(st, 5);
+}
+
+static void service_view(sqlite3_stmt *st, struct store_service *v)
+{
+    const char **f[] = { &v->id, &v->kind, &v->name, &v->notes, &v->lang, &v->country,
+                         &v->region, &v->city, &v->address, &v->phones, &v->messaging,
+                         &v->hours, &v->languages, &v->cost, &v->nationalities,
+                         &v->verified, &v->verified_by };
+    for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
+        *f[i] = col_view(st, i);
+    v->has_coords = sqlite3_column_type(st, 17) != SQLITE_NULL &&
+                    sqlite3_column_type(st, 18) != SQLITE_NULL;
+    v->lat = v->has_coords ? sqlite3_column_double(st, 17) : 0.0;
+    v->lon = v->has_coords ? sqlite3_column_double(st, 18) : 0.0;
+    v->example = sqlite3_column_int(st, 19) != 0;
+}
+
+/* What store_each_* hand to each_pack: the caller's callback, typed. */
+struct each_call {
+    store_article_fn *article_fn;
+    store_service_fn *service_fn;
+    void *user;
+    struct store_article article;
+    struct store_service service;
+};
+
+static int each_call(struct each_call *c, sqlite3_stmt *st)
+{
+    if (c->article_fn) {
+        article_view(st, &c->article);
+        return c->article_fn(c->user, &c->article);
+    }
+    service_view(st, &c->service);
+    return c->service_fn(c->user, &c->service);
+}
+
+/* Calls the callback for every row of query q of pack p that no earlier
+ * pack shadows; the item points into the statement's row. */
+static int each_pack(store *s, int p, int q, int has_q, struct each_call *c,
+                     char *err, size_t errlen)
+{
+    sqlite3_stmt *st = s->packs[p].q[q];
+    int rc, hidden = 0, stop = 0;
+    while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hidden = shadowed(s, p, has_q, (const char *)sqlite3_column_text(st, 0));
+        if (hidden < 0)
+            break;
+        if (!hidden)
+            stop = each_call(c, st);
+    }
+    if (stop < 0)
+        rc = stop;
+    else if (hidden < 0)
+        rc = fail(err, errlen, FARO_ESQL, "%s: id lookup failed", s->packs[p].name);
+    else if (rc != SQLITE_DONE)
+        rc = sql_fail(s, p, err, errlen);
+    else
+        rc = 0;
+    stmt_done(st);
+    return rc;
+}
+
+int store_each_article_text(store *s, store_article_fn *fn, void *user,
+                            char *err, size_t errlen)
+{
+    struct each_call c = { .article_fn = fn, .user = user };
+    int p, rc = 0;
+    if (!fn)
+        return fail(err, errlen, FARO_EINVAL, "no callback given");
+    for (p = 0; p < s->npacks && rc == 0; p++)
+        rc = each_pack(s, p, Q_EACH_ARTICLE, Q_HAS_ARTICLE, &c, err, errlen);
+    return rc;
+}
+
+int store_each_service_text(store *s, store_service_fn *fn, void *user,
+                            char *err, size_t errlen)
+{
+    struct each_call c = { .service_fn = fn, .user = user };
+    int p, rc = 0;
+    if (!fn)
+        return fail(err, errlen, FARO_EINVAL, "no callback given");
+    for (p = 0; p < s->npacks && rc == 0; p++)
+        rc = each_pack(s, p, Q_EACH_SERVICE, Q_HAS_SERVICE, &c, err, errlen);
+    return rc;
+}
+
 static int kind_index(const char *kind)
 {
     int i;
@@ -931,13 +1043,16 @@ static int prepare_all(struct store_pack *pk, char *err, size_t errlen)
     return 0;
 }
 
-/* Every check, in order, on a connection already opened and hardened. */
-static int check_pack(store *s, struct store_pack *pk, char *err, size_t errlen)
+/* Every check, in order, on a connection already opened and hardened.
+ * `integrity` runs quick_check over every page: for files, which live on an
+ * SD card; the embedded pack is part of the binary and skips it (it is the
+ * same bytes faro-pack built and checked, and start-up is shorter). */
+static int check_pack(store *s, struct store_pack *pk, int integrity, char *err, size_t errlen)
 {
     int rc;
     if ((rc = pragma(pk, "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0;", err, errlen)) ||
         (rc = check_schema(s->ref, pk, err, errlen)) ||
-        (rc = check_integrity(pk, err, errlen)) ||
+        (integrity && (rc = check_integrity(pk, err, errlen))) ||
         (rc = prepare_all(pk, err, errlen)) ||
         (rc = check_meta(pk, err, errlen)) ||
         (rc = check_unique(s, pk, err, errlen)))
@@ -980,7 +1095,7 @@ int store_add_file(store *s, const char *path, char *err, size_t errlen)
     else if (harden(pk.db) != 0)
         rc = fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", path);
     else
-        rc = check_pack(s, &pk, err, errlen);
+        rc = check_pack(s, &pk, 1, err, errlen);
     return keep_or_close(s, &pk, rc);
 }
 
@@ -1010,7 +1125,7 @@ int store_add_memory(store *s, const void *data, size_t len, const char *name,
                                  SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
         rc = db_fail(&pk, err, errlen);
     else
-        rc = check_pack(s, &pk, err, errlen);
+        rc = check_pack(s, &pk, 0, err, errlen);
     return keep_or_close(s, &pk, rc);
 }
 

@@ -83,7 +83,8 @@ int store_add_file(store *s, const char *path, char *err, size_t errlen);
 /*
  * Adds a pack held in memory (the embedded default).  `data` must outlive
  * the store and is never written.  `name` is used in messages.  Same
- * checks and errors as store_add_file.
+ * checks and errors as store_add_file except the page-by-page quick_check
+ * (the memory pack is the binary's own, checked when it was built).
  */
 int store_add_memory(store *s, const void *data, size_t len, const char *name,
                      char *err, size_t errlen);
@@ -122,6 +123,22 @@ int store_service_kinds(store *s, const char **kinds, int max);
 /* The packs open, in precedence order (meta of each). */
 int store_packs(store *s, const char *const *langs, store_result **out,
                 char *err, size_t errlen);
+
+/*
+ * Every text of the merged view, for the search index: fn is called once
+ * per (article, language) with the body, and once per (service, language)
+ * (a service without translated rows once, lang ""), in pack precedence
+ * order; an item shadowed by an earlier pack is skipped.  The item and its
+ * strings are only valid during the call, and fn must not call the store.
+ * fn returns 0 to go on or a negative value to stop, which is then
+ * returned as is.  Returns 0, or a negative FARO_E* code with err set.
+ */
+typedef int store_article_fn(void *user, const struct store_article *a);
+typedef int store_service_fn(void *user, const struct store_service *v);
+int store_each_article_text(store *s, store_article_fn *fn, void *user,
+                            char *err, size_t errlen);
+int store_each_service_text(store *s, store_service_fn *fn, void *user,
+                            char *err, size_t errlen);
 
 /* Frees a result (accepts NULL). */
 void store_result_free(store_result *r);
