@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -585,6 +586,44 @@ static void save_sample(txt_ctx *t)
     canvas_free(t, &c);
 }
 
+/* ---------- every character the kiosk ships has a real glyph ---------- */
+static txt_ctx *cover_ctx;
+static int cover_files;
+
+/* Checks one file in paragraphs (lines), so no text hits the 64 KiB bound. */
+static int cover_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    size_t len = strlen(path);
+    if (type != FTW_F || st->st_size > (4 << 20) || !(len > 3 && (!strcmp(path + len - 3, ".md")
+        || !strcmp(path + len - 4, ".csv") || !strcmp(path + len - 5, ".yaml"))))
+        return 0;
+    FILE *f = fopen(path, "r");
+    char line[16384];
+    int missing = 0, lineno = 0, first = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        txt_params p = para(line, 20, 0);
+        int m = txt_missing_glyphs(cover_ctx, &p);
+        lineno++;
+        if (m > 0 && !missing) first = lineno;
+        if (m > 0) missing += m;
+    }
+    if (f) fclose(f);
+    cover_files++;
+    CHECK(missing == 0, "%s: %d characters without a glyph (first on line %d); for Chinese rerun "
+          "sh assets/fonts/subset-cjk.sh", path, missing, first);
+    return 0;
+}
+
+static void test_repo_coverage(txt_ctx *t)
+{
+    cover_ctx = t;
+    cover_files = 0;
+    nftw("locales", cover_file, 8, FTW_PHYS);
+    nftw("content", cover_file, 8, FTW_PHYS);
+    CHECK(cover_files >= 2, "locale and content files checked: %d", cover_files);
+}
+
 /* Harder cases to look at: $BUILD/test-out/txt_cases.png. */
 static void save_cases(txt_ctx *t)
 {
@@ -647,6 +686,7 @@ int main(void)
     test_cache_lru();
     test_garbage(t);
     test_partial_fonts();
+    test_repo_coverage(t);
     save_sample(t);
     save_cases(t);
     txt_free(t);
