@@ -3,6 +3,10 @@
  *
  *   faro-pack lint DIR              print every problem of a content folder
  *   faro-pack build DIR -o OUT      lint, then write the pack OUT (.faro)
+ *   faro-pack keygen -p PUB -s SEC  a new minisign key pair (secret unencrypted, 0600)
+ *   faro-pack sign PACK -s SEC      write PACK.minisig (minisign format)
+ *   faro-pack verify PACK -p PUB    check PACK.minisig against PUB, then the pack
+ *   faro-pack inspect PACK          meta, counts and signer of a pack
  *
  * The work is in pack_build.c; this file only parses arguments, prints the
  * report ("FILE:LINE: reason" lines on stdout, as editors and CI expect)
@@ -12,15 +16,23 @@
  */
 #include "faro.h"
 #include "pack_build.h"
+#include "sig.h"
+#include "store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: faro-pack lint DIR\n"
             "       faro-pack build DIR -o OUT.faro\n"
+            "       faro-pack keygen -p KEY.pub -s KEY.key\n"
+            "       faro-pack sign PACK.faro -s KEY.key [-t TRUSTED-COMMENT]\n"
+            "       faro-pack verify PACK.faro -p KEY.pub\n"
+            "       faro-pack inspect PACK.faro\n"
             "       faro-pack --version\n");
 }
 
@@ -82,13 +94,112 @@ static int cmd_build(int argc, char **argv)
     return 0;
 }
 
+/* The value after option `opt` in argv[from..argc), or NULL. */
+static const char *option(int argc, char **argv, int from, const char *opt)
+{
+    for (int i = from; i + 1 < argc; i++)
+        if (strcmp(argv[i], opt) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *pub = option(argc, argv, 2, "-p"), *sec = option(argc, argv, 2, "-s");
+    if (argc != 6 || !pub || !sec) {
+        usage(stderr);
+        return 2;
+    }
+    if (sig_keygen(pub, sec, err, sizeof err) != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return 2;
+    }
+    sig_pubkey pk;
+    char id[SIG_KEYID_LEN + 1];
+    if (sig_pubkey_load(pub, &pk, err, sizeof err) == 0) {
+        sig_keyid_hex(pk.keynum, id);
+        printf("key %s: public %s, secret %s (keep it off the kiosk)\n", id, pub, sec);
+    }
+    return 0;
+}
+
+/* Checks that path is a Faro pack the kiosk would open; prints why not. */
+static int pack_opens(const char *path)
+{
+    char err[FARO_MAX_ERRLEN];
+    store *st = store_new();
+    int rc = st ? store_add_file(st, path, err, sizeof err) : FARO_ENOMEM;
+    if (rc != 0)
+        fprintf(stderr, "faro-pack: %s\n", st ? err : "out of memory");
+    store_free(st);
+    return rc;
+}
+
+static int cmd_sign(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN], sigpath[4096];
+    const char *sec = option(argc, argv, 3, "-s"), *comment = option(argc, argv, 3, "-t");
+    sig_seckey sk;
+    if ((argc != 5 && argc != 7) || !sec || (argc == 7 && !comment)) {
+        usage(stderr);
+        return 2;
+    }
+    if (pack_opens(argv[2]) != 0)
+        return 1;
+    const char *pw = getenv("FARO_PACK_PASSWORD");
+    int rc = sig_seckey_load(sec, pw, &sk, err, sizeof err);
+    if (rc == FARO_ESIG && !pw && isatty(0))
+        rc = sig_seckey_load(sec, getpass("Password: "), &sk, err, sizeof err);
+    if (rc == 0) {
+        snprintf(sigpath, sizeof sigpath, "%s.minisig", argv[2]);
+        rc = sig_sign_file(&sk, argv[2], sigpath, comment, err, sizeof err);
+    }
+    sig_seckey_wipe(&sk);
+    if (rc != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return 2;
+    }
+    printf("%s: signed, signature in %s\n", argv[2], sigpath);
+    return 0;
+}
+
+static int cmd_verify(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN], sigpath[4096];
+    unsigned char hash[SIG_HASH_BYTES];
+    const char *pub = option(argc, argv, 3, "-p");
+    sig_pubkey pk;
+    sig_signature s;
+    int rc;
+    if (argc != 5 || !pub) {
+        usage(stderr);
+        return 2;
+    }
+    snprintf(sigpath, sizeof sigpath, "%s.minisig", argv[2]);
+    if ((rc = sig_pubkey_load(pub, &pk, err, sizeof err)) == 0 &&
+        (rc = sig_load(sigpath, &s, err, sizeof err)) == FARO_ENOTFOUND)
+        snprintf(err, sizeof err, "%.200s: no signature (%.250s is missing)", argv[2], sigpath);
+    if (rc == 0 && (rc = sig_hash_file(argv[2], FARO_MAX_PACK_BYTES, hash, err, sizeof err)) == 0)
+        rc = sig_verify_hash(&s, &pk, hash, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return 1;
+    }
+    printf("Signature and comment signature verified\nTrusted comment: %s\n", s.trusted);
+    return pack_opens(argv[2]) == 0 ? 0 : 1;
+}
+
 static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
 } commands[] = {
     { "lint", cmd_lint },
     { "build", cmd_build },
-    /* keygen, sign, verify, inspect, publish: added by the packs issue */
+    { "keygen", cmd_keygen },
+    { "sign", cmd_sign },
+    { "verify", cmd_verify },
+    /* publish: added by the sync issue */
 };
 
 int main(int argc, char **argv)
