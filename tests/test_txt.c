@@ -1,10 +1,16 @@
 /*
- * test_txt.c — the text engine: sanitising, wrapping, Chinese and phone
- * number breaking, ellipsis at grapheme boundaries, right-to-left alignment
- * (pixels drawn by SDL's software renderer on a plain surface, no video
- * driver), font fallback with real glyphs, and the caches' hit counts and
- * bounds.  It also saves $BUILD/test-out/txt_scripts.png, a page of Arabic,
- * Urdu, Bengali, Hindi, Amharic and Chinese to look at.
+ * test_txt.c — the text engine: sanitising, wrapping, hard breaks, Chinese
+ * and hyphen breaking, phone numbers never broken (Latin and Arabic-Indic
+ * digits, inside Arabic too), ellipsis at grapheme boundaries (Devanagari
+ * conjuncts, flags), right-to-left and per-paragraph alignment (pixels drawn
+ * by SDL's software renderer on a plain surface, no video driver), font
+ * fallback with real glyphs (and boxes, not nothing, when a font is
+ * missing), synthetic bold, the caches' hits, LRU order and bounds, the
+ * renderer lifetime contract, random bytes, and that every character of
+ * locales/ and content/ has a glyph.  It also saves two pages to look at:
+ * $BUILD/test-out/txt_scripts.png (Arabic, Urdu, Bengali, Hindi, Amharic,
+ * Chinese, Spanish) and txt_cases.png (bidi with bold and parentheses, RTL
+ * ellipsis, icons, mixed scripts).
  */
 #include "check.h"
 #include "txt.h"
