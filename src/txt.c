@@ -305,11 +305,14 @@ static int in_marks(const txt_params *p, size_t off)
 static int sanitize_to_u16(txt_ctx *c, const txt_params *p, size_t len)
 {
     const unsigned char *in = (const unsigned char *)p->text;
-    /* one input byte makes at most one UTF-16 unit */
-    if (grow((void **)&c->src16, &c->src_cap, len + 4, sizeof *c->src16) < 0) return FARO_ENOMEM;
-    void *nb = realloc(c->srcbold, c->src_cap);
+    /* one input byte makes at most one UTF-16 unit; src_cap counts for
+     * both arrays, so it only grows once both have grown */
+    size_t cap = c->src_cap;
+    if (grow((void **)&c->src16, &cap, len + 4, sizeof *c->src16) < 0) return FARO_ENOMEM;
+    void *nb = cap > c->src_cap ? realloc(c->srcbold, cap) : c->srcbold;
     if (!nb) return FARO_ENOMEM;
     c->srcbold = nb;
+    c->src_cap = cap;
     int n = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
