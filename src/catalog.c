@@ -12,11 +12,18 @@
  * It does no I/O.
  */
 #include "catalog.h"
+#include "sig.h"
+#include "store.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 struct catalog {
     long long version, expires;
@@ -357,4 +364,280 @@ long catalog_format(long long version, long long expires, const catalog_entry *e
     }
     *out = buf;
     return (long)len;
+}
+
+/* ---- publishing a mirror (faro-pack publish) ----
+ *
+ * The only part of this module that does I/O.  Every pack of DIR is
+ * checked by the store (a pack the kiosk would not open is never
+ * published), copied to OUT/packs/ID-VERSION.faro with its signature
+ * (signed with the key when it has none beside it), then the catalog is
+ * written and signed, and the two are renamed into place: packs first,
+ * so a kiosk that sees the new catalog finds every file it lists. */
+
+#define PUBLISH_PATH_MAX 4096
+
+typedef struct publish_opts {
+    const char *key, *in_dir, *out_dir;
+    long long version;              /* 0: max(previous + 1, now) */
+    long long expires_s;            /* lifetime from now */
+} publish_opts;
+
+/* Reads id, version and layer of a pack the store accepts. */
+static int pack_meta(const char *path, catalog_entry *e, char *err, size_t errlen)
+{
+    static const char *const langs[] = { "en", NULL };
+    store_result *res = NULL;
+    store *st = store_new();
+    int rc = st ? store_add_file(st, path, err, errlen) : FARO_ENOMEM;
+    if (rc == 0)
+        rc = store_packs(st, langs, &res, err, errlen);
+    if (rc == 0 && res->n == 1) {
+        snprintf(e->id, sizeof e->id, "%s", res->u.packs[0].id);
+        e->version = res->u.packs[0].version;
+        snprintf(e->layer, sizeof e->layer, "%s", res->u.packs[0].layer);
+    } else if (rc == 0) {
+        snprintf(err, errlen, "%.300s: cannot read its meta", path);
+        rc = FARO_EPACK;
+    }
+    if (!st)
+        snprintf(err, errlen, "out of memory");
+    store_result_free(res);
+    store_free(st);
+    return rc;
+}
+
+/* Copies src to dst through dst.tmp, fsync'd and renamed. */
+static int copy_file(const char *src, const char *dst, char *err, size_t errlen)
+{
+    char tmp[PUBLISH_PATH_MAX + 8], buf[1 << 16];
+    int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = FARO_EIO;
+    ssize_t n = 0;
+    snprintf(tmp, sizeof tmp, "%s.tmp", dst);
+    if (in < 0 || (out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+        goto done;
+    while ((n = read(in, buf, sizeof buf)) > 0)
+        if (write(out, buf, (size_t)n) != n)
+            goto done;
+    if (n == 0 && fsync(out) == 0 && close(out) == 0) {
+        out = -1;
+        rc = rename(tmp, dst) == 0 ? 0 : FARO_EIO;
+    }
+done:
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot copy %.200s to %.200s: %s", src, dst, strerror(errno));
+        unlink(tmp);
+    }
+    if (in >= 0)
+        close(in);
+    if (out >= 0)
+        close(out);
+    return rc;
+}
+
+/* Publishes one pack file: meta, hash, copy, signature. */
+static int publish_pack(const publish_opts *o, const sig_seckey *sk, const char *src,
+                        catalog_entry *e, char *err, size_t errlen)
+{
+    char dst[PUBLISH_PATH_MAX], src_sig[PUBLISH_PATH_MAX + 400], dst_sig[PUBLISH_PATH_MAX + 8];
+    unsigned char hash[SIG_HASH_BYTES];
+    struct stat st;
+    int rc = pack_meta(src, e, err, errlen);
+    if (rc == 0)
+        rc = sig_hash_file(src, FARO_MAX_PACK_BYTES, hash, err, errlen);
+    if (rc != 0)
+        return rc;
+    if (stat(src, &st) < 0) {
+        snprintf(err, errlen, "%.300s: %s", src, strerror(errno));
+        return FARO_EIO;
+    }
+    e->size = (unsigned long long)st.st_size;
+    sig_hash_hex(hash, e->hash_hex);
+    snprintf(e->path, sizeof e->path, "packs/%s-%ld.faro", e->id, e->version);
+    snprintf(dst, sizeof dst, "%s/%s", o->out_dir, e->path);
+    snprintf(dst_sig, sizeof dst_sig, "%s.minisig", dst);
+    snprintf(src_sig, sizeof src_sig, "%s.minisig", src);
+    rc = copy_file(src, dst, err, errlen);
+    if (rc == 0 && access(src_sig, F_OK) == 0)
+        rc = copy_file(src_sig, dst_sig, err, errlen);
+    else if (rc == 0)
+        rc = sig_sign_file(sk, dst, dst_sig, NULL, err, errlen);
+    return rc;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+    size_t n = strlen(s), m = strlen(suf);
+    return n > m && strcmp(s + n - m, suf) == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The *.faro file names in dir, sorted, into names[*n] (caller frees
+ * each and the array, also on error).  Returns 0 or <0 with err set. */
+static int list_packs(const char *dir, char ***names, int *n, char *err, size_t errlen)
+{
+    DIR *d = opendir(dir);
+    int rc = 0;
+    *names = NULL;
+    *n = 0;
+    if (!d) {
+        snprintf(err, errlen, "%.300s: %s", dir, strerror(errno));
+        return FARO_EIO;
+    }
+    for (struct dirent *de; rc == 0 && (de = readdir(d)) != NULL;) {
+        if (!has_suffix(de->d_name, ".faro"))
+            continue;
+        char **more = *n < CATALOG_MAX_ENTRIES ? realloc(*names, (size_t)(*n + 1) * sizeof *more) : NULL;
+        if (more)
+            *names = more;
+        if (!more || !(more[*n] = strdup(de->d_name))) {
+            snprintf(err, errlen, "%.300s: more than %d packs, or out of memory", dir, CATALOG_MAX_ENTRIES);
+            rc = FARO_ELIMIT;
+        } else {
+            (*n)++;
+        }
+    }
+    closedir(d);
+    if (rc == 0 && *n)
+        qsort(*names, (size_t)*n, sizeof **names, by_name);
+    return rc;
+}
+
+/* Adds e, or replaces an entry of the same id with a lower version. */
+static void keep_highest(catalog_entry *all, int *n, const catalog_entry *e)
+{
+    for (int i = 0; i < *n; i++)
+        if (!strcmp(all[i].id, e->id)) {
+            if (e->version > all[i].version)
+                all[i] = *e;
+            return;
+        }
+    all[(*n)++] = *e;
+}
+
+/* The version of the catalog already in out_dir, 0 when none. */
+static long long previous_version(const char *out_dir)
+{
+    char path[PUBLISH_PATH_MAX], err[FARO_MAX_ERRLEN];
+    static char buf[CATALOG_MAX_BYTES];
+    long long v = 0;
+    snprintf(path, sizeof path, "%s/catalog", out_dir);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf);
+    close(fd);
+    catalog *c = n > 0 ? catalog_parse(buf, (size_t)n, err, sizeof err) : NULL;
+    if (c)
+        v = catalog_version(c);
+    catalog_free(c);
+    return v;
+}
+
+/* Writes text to OUT/catalog.new, signs it, renames signature then catalog. */
+static int write_catalog(const publish_opts *o, const sig_seckey *sk, long long version,
+                         const char *text, size_t len, char *err, size_t errlen)
+{
+    char tmp[PUBLISH_PATH_MAX], tmp_sig[PUBLISH_PATH_MAX + 8], final[PUBLISH_PATH_MAX],
+         final_sig[PUBLISH_PATH_MAX + 8], comment[64];
+    snprintf(tmp, sizeof tmp, "%s/catalog.new", o->out_dir);
+    snprintf(tmp_sig, sizeof tmp_sig, "%s.minisig", tmp);
+    snprintf(final, sizeof final, "%s/catalog", o->out_dir);
+    snprintf(final_sig, sizeof final_sig, "%s.minisig", final);
+    snprintf(comment, sizeof comment, "faro-catalog version %lld", version);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = FARO_EIO;
+    if (fd >= 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
+        rc = 0;
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0)
+        snprintf(err, errlen, "%.300s: %s", tmp, strerror(errno));
+    if (rc == 0)
+        rc = sig_sign_file(sk, tmp, tmp_sig, comment, err, errlen);
+    if (rc == 0 && (rename(tmp_sig, final_sig) < 0 || rename(tmp, final) < 0)) {
+        snprintf(err, errlen, "%.300s: %s", final, strerror(errno));
+        rc = FARO_EIO;
+    }
+    return rc;
+}
+
+static int publish_all(const publish_opts *o, const sig_seckey *sk, char **names, int n,
+                       char *err, size_t errlen)
+{
+    char src[PUBLISH_PATH_MAX + 300], dir[PUBLISH_PATH_MAX + 8], *text = NULL;
+    catalog_entry *all = calloc((size_t)(n > 0 ? n : 1), sizeof *all), e;
+    int count = 0, rc = 0;
+    if (!all)
+        return FARO_ENOMEM;
+    snprintf(dir, sizeof dir, "%s/packs", o->out_dir);
+    if ((mkdir(o->out_dir, 0755) < 0 && errno != EEXIST) || (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+        snprintf(err, errlen, "%.300s: %s", dir, strerror(errno));
+        rc = FARO_EIO;
+    }
+    for (int i = 0; rc == 0 && i < n; i++) {
+        memset(&e, 0, sizeof e);
+        snprintf(src, sizeof src, "%s/%s", o->in_dir, names[i]);
+        rc = publish_pack(o, sk, src, &e, err, errlen);
+        if (rc == 0)
+            keep_highest(all, &count, &e);
+    }
+    long long prev = previous_version(o->out_dir), now = (long long)time(NULL);
+    long long version = o->version ? o->version : (prev + 1 > now ? prev + 1 : now);
+    long len = rc == 0 ? catalog_format(version, now + o->expires_s, all, count, &text, err, errlen) : rc;
+    if (len >= 0)
+        rc = write_catalog(o, sk, version, text, (size_t)len, err, errlen);
+    else
+        rc = (int)len;
+    if (rc == 0)
+        printf("%s/catalog: version %lld, %d packs, expires in %lld days\n", o->out_dir, version,
+               count, o->expires_s / 86400);
+    free(text);
+    free(all);
+    return rc;
+}
+
+static int publish_usage(void)
+{
+    fprintf(stderr, "usage: faro-pack publish --key SECRET.key [--expires-days N] [--version N] "
+            "DIR_OF_PACKS OUT_DIR\n");
+    return 2;
+}
+
+int catalog_publish_main(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN] = "", **names = NULL;
+    publish_opts o = { .expires_s = 30 * 86400LL };
+    const char *pos[2];
+    int npos = 0, rc;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc) o.key = argv[++i];
+        else if (!strcmp(argv[i], "--expires-days") && i + 1 < argc) o.expires_s = atoll(argv[++i]) * 86400LL;
+        else if (!strcmp(argv[i], "--version") && i + 1 < argc) o.version = atoll(argv[++i]);
+        else if (argv[i][0] != '-' && npos < 2) pos[npos++] = argv[i];
+        else return publish_usage();
+    }
+    if (!o.key || npos != 2)
+        return publish_usage();
+    o.in_dir = pos[0];
+    o.out_dir = pos[1];
+    sig_seckey sk;
+    rc = sig_seckey_load(o.key, getenv("FARO_PACK_PASSWORD"), &sk, err, sizeof err);
+    int n = 0;
+    if (rc == 0)
+        rc = list_packs(o.in_dir, &names, &n, err, sizeof err);
+    if (rc == 0)
+        rc = publish_all(&o, &sk, names, n, err, sizeof err);
+    sig_seckey_wipe(&sk);
+    for (int i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return rc == FARO_EPACK || rc == FARO_EPARSE ? 1 : 2;
+    }
+    return 0;
 }

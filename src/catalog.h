@@ -94,4 +94,18 @@ long catalog_format(long long version, long long expires, const catalog_entry *e
 /* Formats a time as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21 bytes). */
 void catalog_time_str(long long t, char *buf, size_t size);
 
+/*
+ * `faro-pack publish --key SECRET [--expires-days N] [--version N] DIR OUT`
+ * (argv[1] is "publish"): writes or updates the mirror folder OUT from the
+ * *.faro packs in DIR.  Each pack must open in the store; it is copied to
+ * OUT/packs/ID-VERSION.faro with its .minisig (DIR's, or a new one made
+ * with the key); for two versions of one id the higher is listed.  The
+ * catalog gets version max(previous + 1, now) unless --version is given,
+ * expires in N days (default 30; negative makes an expired one, for
+ * tests), and is signed with the key (password from FARO_PACK_PASSWORD
+ * for an encrypted key).  Prints one summary line; returns the exit code:
+ * 0 done, 1 a bad pack, 2 usage or I/O error.
+ */
+int catalog_publish_main(int argc, char **argv);
+
 #endif
