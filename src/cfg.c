@@ -20,6 +20,7 @@ void cfg_defaults(cfg *c)
     c->height = 800;
     c->stale_days = 365;
     c->text_cache_mb = 16;
+    c->poll_s = 3600;
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -78,6 +79,45 @@ static int set_langs(cfg *c, const yml_node *seq)
     return 0;
 }
 
+/* A mirror: an http:// or https:// URL without spaces or control bytes. */
+static int valid_url(const char *s)
+{
+    if (!s || strlen(s) >= CFG_URL_MAX || (strncmp(s, "http://", 7) && strncmp(s, "https://", 8)))
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s <= ' ' || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* A subscription: a pack id, optionally ending in '*' (a prefix), or "*". */
+static int valid_subscription(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > FARO_MAX_ID_LEN)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+              s[i] == '-' || (s[i] == '*' && i == n - 1)))
+            return 0;
+    return 1;
+}
+
+/* A list of strings checked by `valid`, into rows of `width` bytes. */
+static int set_list(const yml_node *seq, int (*valid)(const char *), char *rows, size_t width,
+                    int max, int *count)
+{
+    if (yml_type(seq) != YML_SEQ || yml_len(seq) > max)
+        return -1;
+    for (int i = 0; i < yml_len(seq); i++)
+        if (!valid(yml_str(yml_at(seq, i))))
+            return -1;
+    for (int i = 0; i < yml_len(seq); i++)
+        snprintf(rows + (size_t)i * width, width, "%s", yml_str(yml_at(seq, i)));
+    *count = yml_len(seq);
+    return 0;
+}
+
 static int apply_key(cfg *c, const char *key, const yml_node *v)
 {
     const char *s = yml_str(v);
@@ -92,6 +132,13 @@ static int apply_key(cfg *c, const char *key, const yml_node *v)
     if (!strcmp(key, "height")) return parse_int(s, 240, 4320, &c->height);
     if (!strcmp(key, "stale_days")) return parse_int(s, 1, 36500, &c->stale_days);
     if (!strcmp(key, "text_cache_mb")) return parse_int(s, 1, 1024, &c->text_cache_mb);
+    if (!strcmp(key, "mirrors"))
+        return set_list(v, valid_url, c->mirrors[0], sizeof c->mirrors[0], CFG_MAX_MIRRORS, &c->nmirrors);
+    if (!strcmp(key, "subscribe"))
+        return set_list(v, valid_subscription, c->subscribe[0], sizeof c->subscribe[0],
+                        CFG_MAX_SUBSCRIBE, &c->nsubscribe);
+    if (!strcmp(key, "poll_s")) return parse_int(s, 60, 604800, &c->poll_s);
+    if (!strcmp(key, "ca_file")) return set_path(c->ca_file, s);
     return -2;
 }
 

@@ -12,6 +12,10 @@
  *   height: 800
  *   stale_days: 365              # a service checked longer ago than this is marked as old
  *   text_cache_mb: 16            # bound on cached text textures
+ *   mirrors: [https://example.org/faro/]  # web mirrors, tried in order (default: none, no network)
+ *   subscribe: [org.faro.*]      # pack ids, or prefixes ending in '*', to fetch (default: none)
+ *   poll_s: 3600                 # seconds between mirror polls, jittered (60..604800)
+ *   ca_file: /etc/faro/ca.pem    # CA bundle for https mirrors (default: the system's)
  *
  * A bad value or unknown key is reported with file and line; the default
  * is kept for that key and the rest of the file still applies.
@@ -23,6 +27,9 @@
 #include "faro.h"
 
 #define CFG_PATH_MAX 512
+#define CFG_MAX_MIRRORS 8       /* = SYNC_MAX_MIRRORS */
+#define CFG_MAX_SUBSCRIBE 32    /* = SYNC_MAX_SUBSCRIBE */
+#define CFG_URL_MAX 448         /* < SYNC_MAX_URL - 64 */
 
 typedef struct cfg {
     char data_dir[CFG_PATH_MAX];
@@ -36,6 +43,12 @@ typedef struct cfg {
     int width, height;
     int stale_days;
     int text_cache_mb;
+    char mirrors[CFG_MAX_MIRRORS][CFG_URL_MAX];
+    int nmirrors;
+    char subscribe[CFG_MAX_SUBSCRIBE][FARO_MAX_ID_LEN + 1];
+    int nsubscribe;
+    int poll_s;
+    char ca_file[CFG_PATH_MAX];
 } cfg;
 
 /* Fills the documented defaults (paths empty = found at start-up). */
