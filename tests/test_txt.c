@@ -371,14 +371,27 @@ static void test_cache_hits(txt_ctx *t)
     CHECK(s0.layouts_made == s1.layouts_made + 1, "new width makes a layout");
     canvas c = canvas_new(600, 400);
     if (!c.r) return;
+    txt_stats before;
+    txt_get_stats(t, &before);
     txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 255 });
     txt_get_stats(t, &s0);
-    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 200, 0, 0, 128 });
+    long white_runs = s0.runs_rasterised - before.runs_rasterised;
+    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 255, 255, 255, 128 });
     txt_get_stats(t, &s1);
     CHECK(s0.runs_rasterised > 0 && s1.runs_rasterised == s0.runs_rasterised
           && s1.run_hits > s0.run_hits,
-          "second draw (other colour) rasterises nothing: %ld->%ld",
+          "second draw (same colour, other alpha) rasterises nothing: %ld->%ld",
           s0.runs_rasterised, s1.runs_rasterised);
+    /* runs are rasterised in their colour (the software renderer's fast
+     * blit path): another colour is rasterised once, then cached too */
+    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 200, 0, 0, 255 });
+    txt_get_stats(t, &s0);
+    CHECK(white_runs > 0 && s0.runs_rasterised - s1.runs_rasterised == white_runs,
+          "a new colour rasterises each run once: %ld runs, %ld new", white_runs,
+          s0.runs_rasterised - s1.runs_rasterised);
+    txt_draw(t, c.r, &p, 0, 0, (txt_color){ 200, 0, 0, 255 });
+    txt_get_stats(t, &s1);
+    CHECK(s1.runs_rasterised == s0.runs_rasterised, "the new colour is cached too");
     CHECK(s1.layouts_made == s0.layouts_made, "draw reuses the layout");
     CHECK(s1.texture_bytes > 0 && s1.texture_peak_bytes >= s1.texture_bytes, "texture bytes counted");
     /* A renderer destroyed without txt_drop_textures: the next renderer
