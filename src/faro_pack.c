@@ -7,6 +7,10 @@
  *   faro-pack sign PACK -s SEC      write PACK.minisig (minisign format)
  *   faro-pack verify PACK -p PUB    check PACK.minisig against PUB, then the pack
  *   faro-pack inspect PACK          meta, counts and signer of a pack
+ *   faro-pack keypack OUT --id ID --version N [--add PUB PATTERNS]... [--revoke KEYID]...
+ *                                   a key pack (type keys) adding or revoking keys
+ *   faro-pack install DATA PACK     install PACK (+ PACK.minisig) into a kiosk's
+ *                                   data folder, exactly as a USB stick would
  *
  * The work is in pack_build.c; this file only parses arguments, prints the
  * report ("FILE:LINE: reason" lines on stdout, as editors and CI expect)
@@ -17,12 +21,16 @@
 #include "catalog.h"
 #include "faro.h"
 #include "pack_build.h"
+#include "install.h"
 #include "sig.h"
+#include "state.h"
 #include "store.h"
+#include "trust.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -34,6 +42,9 @@ static void usage(FILE *f)
             "       faro-pack sign PACK.faro -s KEY.key [-t TRUSTED-COMMENT]\n"
             "       faro-pack verify PACK.faro -p KEY.pub\n"
             "       faro-pack inspect PACK.faro\n"
+            "       faro-pack keypack OUT.faro --id ID --version N [--add KEY.pub PATTERNS]..."
+            " [--revoke KEYID]...\n"
+            "       faro-pack install DATA_DIR PACK.faro [PACK.faro.minisig]\n"
             "       faro-pack --version\n");
 }
 
@@ -191,6 +202,134 @@ static int cmd_verify(int argc, char **argv)
     return pack_opens(argv[2]) == 0 ? 0 : 1;
 }
 
+static int print_meta(void *user, const char *key, const char *value)
+{
+    printf("  %-22s %s\n", key ? key : "", value ? value : "");
+    return 0;
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN], sigpath[4096], id[SIG_KEYID_LEN + 1];
+    const char *const langs[] = { "en", NULL };
+    store_result *r = NULL;
+    sig_signature s;
+    if (argc != 3) {
+        usage(stderr);
+        return 2;
+    }
+    if (pack_opens(argv[2]) != 0)
+        return 1;
+    printf("%s\nmeta:\n", argv[2]);
+    if (trust_pack_meta(argv[2], print_meta, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return 1;
+    }
+    store *st = store_new();
+    if (st && store_add_file(st, argv[2], err, sizeof err) == 0) {
+        int topics = store_topics(st, langs, &r, err, sizeof err) == 0 ? r->n : -1;
+        store_result_free(r);
+        int services = store_services(st, NULL, langs, &r, err, sizeof err) == 0 ? r->n : -1;
+        store_result_free(r);
+        printf("contents: %d topics, %d services\n", topics, services);
+    }
+    store_free(st);
+    snprintf(sigpath, sizeof sigpath, "%s.minisig", argv[2]);
+    if (sig_load(sigpath, &s, err, sizeof err) == 0) {
+        sig_keyid_hex(s.keynum, id);
+        printf("signature: key %s, trusted comment: %s\n", id, s.trusted);
+    } else {
+        printf("signature: none (%s)\n", err);
+    }
+    return 0;
+}
+
+/* Parses --add/--revoke arguments into changes; the count or -1. */
+static int keypack_changes(int argc, char **argv, trust_change *c, int max)
+{
+    char err[FARO_MAX_ERRLEN];
+    int n = 0;
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--id") == 0 || strcmp(argv[i], "--version") == 0) {
+            i++;
+        } else if (strcmp(argv[i], "--add") == 0 && i + 2 < argc && n < max) {
+            memset(&c[n], 0, sizeof c[n]);
+            if (sig_pubkey_load(argv[i + 1], &c[n].pub, err, sizeof err) != 0) {
+                fprintf(stderr, "faro-pack: %s\n", err);
+                return -1;
+            }
+            snprintf(c[n++].scopes, sizeof c[0].scopes, "%s", argv[i + 2]);
+            i += 2;
+        } else if (strcmp(argv[i], "--revoke") == 0 && i + 1 < argc && n < max &&
+                   strlen(argv[i + 1]) == SIG_KEYID_LEN) {
+            memset(&c[n], 0, sizeof c[n]);
+            c[n].revoke = 1;
+            snprintf(c[n++].key_id, sizeof c[0].key_id, "%s", argv[++i]);
+        } else {
+            return -1;
+        }
+    }
+    return n;
+}
+
+static int cmd_keypack(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *id = option(argc, argv, 3, "--id"), *ver = option(argc, argv, 3, "--version");
+    trust_change *c = calloc(TRUST_MAX_KEYS, sizeof *c);
+    int n = argc >= 3 && c ? keypack_changes(argc, argv, c, TRUST_MAX_KEYS) : -1, rc = 2;
+    if (n < 0 || !id || !ver) {
+        usage(stderr);
+    } else if (trust_keypack_write(argv[2], id, strtol(ver, NULL, 10), c, n, err, sizeof err) != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+    } else {
+        printf("%s: key pack '%s' version %s, %d change(s); sign it with a root key\n",
+               argv[2], id, ver, n);
+        rc = 0;
+    }
+    free(c);
+    return rc;
+}
+
+static void print_progress(void *user, const char *name, unsigned long long done,
+                           unsigned long long total)
+{
+    (void)user;
+    (void)name;
+    (void)done;
+    (void)total;
+}
+
+static int cmd_install(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN], path[4096];
+    install_result res;
+    if (argc != 4 && argc != 5) {
+        usage(stderr);
+        return 2;
+    }
+    snprintf(path, sizeof path, "%s/state.db", argv[2]);
+    if (access(argv[2], F_OK) != 0 && mkdir(argv[2], 0755) != 0) {
+        perror(argv[2]);
+        return 2;
+    }
+    state *st = state_open(path, err, sizeof err);
+    installer *in = st ? install_open(argv[2], st, err, sizeof err) : NULL;
+    if (!in) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        state_close(st);
+        return 2;
+    }
+    const char *today = getenv("FARO_TODAY");
+    if (today)
+        install_set_today(in, today);
+    int rc = install_pack(in, argv[3], argc == 5 ? argv[4] : NULL, print_progress, NULL, &res);
+    printf("%s: %s\n", install_why_name(res.why), res.reason);
+    install_close(in);
+    state_close(st);
+    return rc == 0 ? 0 : 1;
+}
+
 static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -200,6 +339,9 @@ static const struct command {
     { "keygen", cmd_keygen },
     { "sign", cmd_sign },
     { "verify", cmd_verify },
+    { "inspect", cmd_inspect },
+    { "keypack", cmd_keypack },
+    { "install", cmd_install },
     { "publish", catalog_publish_main },      /* catalog.c (the sync issue) */
 };
 

@@ -30,7 +30,40 @@ typedef struct install_result {
     char layer[16], type[16];  /* base|site, content|locale|keys */
     int code;                  /* 0 installed, or a negative FARO_E* code */
     char reason[512];          /* plain-words reason when refused */
+    /* Added by the packs issue (after the fields above, which stay): */
+    int why;                   /* enum install_why: the reason as a value, for the screen */
+    char expires[16];          /* meta expires (YYYY-MM-DD) or "" */
 } install_result;
+
+/* Why an install ended as it did.  The UI shows install_why_name(why) looked
+ * up in locales/ (e.g. "install.unknown_key"), so the kiosk's language is
+ * used; `reason` holds the English details for the admin log. */
+enum install_why {
+    INSTALL_OK = 0,        /* installed (code 0) */
+    INSTALL_ALREADY,       /* the same bytes are already installed (code 0, not an error) */
+    INSTALL_EXPIRED_SHOWN, /* installed, but past its expiry date: shown anyway (code 0) */
+    INSTALL_NO_FILE,       /* the pack file could not be opened */
+    INSTALL_NOT_REGULAR,   /* a symlink, FIFO, device or folder, not a plain file */
+    INSTALL_EMPTY,         /* a 0-byte file */
+    INSTALL_TOO_BIG,       /* over FARO_MAX_PACK_BYTES */
+    INSTALL_NO_SIG,        /* NAME.faro.minisig missing */
+    INSTALL_BAD_SIG,       /* signature damaged or does not match the pack */
+    INSTALL_UNKNOWN_KEY,   /* signed by a key this kiosk does not trust (or revoked) */
+    INSTALL_OUT_OF_SCOPE,  /* the key may not publish this pack id (or key packs) */
+    INSTALL_NOT_PACK,      /* signed, but not a valid Faro pack (damaged, wrong schema...) */
+    INSTALL_OLD_VERSION,   /* version lower than one already seen (rollback) */
+    INSTALL_SAME_VERSION,  /* same version as one seen, other bytes */
+    INSTALL_EXPIRED,       /* past its expiry date and says not to show after it */
+    INSTALL_READ_ERROR,    /* the stick could not be read (pulled out, damaged) */
+    INSTALL_CHANGED,       /* the file changed size while being copied */
+    INSTALL_DISK_FULL,     /* not enough room on internal storage */
+    INSTALL_WRITE_ERROR,   /* internal storage failed */
+    INSTALL_WHY_COUNT
+};
+
+/* Stable name of a why value ("install.ok", "install.unknown_key"...),
+ * usable as a locale string key; "install.unknown" when out of range. */
+const char *install_why_name(int why);
 
 /*
  * Opens the installer on data_dir (creates packs/, staging/, keys/ as
@@ -55,5 +88,33 @@ int install_remove(installer *in, const char *id, char *err, size_t errlen);
 
 /* Folder of installed packs (data_dir/packs), for the store to open. */
 const char *install_packs_dir(const installer *in);
+
+/* Added by the packs issue. */
+
+/* Sets today's date (YYYY-MM-DD) used for expiry; NULL: the system clock. */
+void install_set_today(installer *in, const char *today);
+
+/* One installed pack, as install_list reports it. */
+typedef struct install_entry {
+    char path[1024];           /* data_dir/packs/<id>.faro */
+    char id[65], layer[16], type[16], expires[16];
+    long version;
+    int expired;               /* past `expires` */
+    int shown;                 /* 0 when expired and meta expiry_hides = "true" */
+} install_entry;
+
+/*
+ * The installed content packs of data_dir in precedence order: shown
+ * packs first, site layer before base layer, then by id; hidden ones
+ * (expired with expiry_hides) last with shown = 0.  Add the shown ones to
+ * the store in this order, then the embedded default: when two packs
+ * define the same topic, article or service id, the first added (site
+ * over base over default) wins wholesale.  Expired packs are logged as
+ * warnings.  today NULL: the system clock.  Reads only the folder (no
+ * installer needed, safe while another thread installs).  Returns the
+ * count (at most max) or a negative FARO_E* code with err set.
+ */
+int install_list(const char *data_dir, const char *today, install_entry *out, int max,
+                 char *err, size_t errlen);
 
 #endif
