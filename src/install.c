@@ -446,7 +446,7 @@ static int copy_bytes(struct job *j, int src, int out, unsigned long long size, 
         ssize_t n = read(src, buf, want);
         if (n < 0 && errno == EINTR)
             continue;
-        if (copied >= size / 2 && fault("read")) {
+        if (n > 0 && copied + (unsigned long long)n >= size / 2 && fault("read")) {
             n = -1;
             errno = EIO;
         }
