@@ -22,6 +22,7 @@
 #include "faro.h"
 #include "pack_build.h"
 #include "install.h"
+#include "lcheck.h"
 #include "sig.h"
 #include "state.h"
 #include "store.h"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: faro-pack lint DIR\n"
+            "       faro-pack locale check [DIR] [-v]\n"
             "       faro-pack build DIR -o OUT.faro\n"
             "       faro-pack keygen -p KEY.pub -s KEY.key\n"
             "       faro-pack sign PACK.faro -s KEY.key [-t TRUSTED-COMMENT]\n"
@@ -343,6 +345,7 @@ static const struct command {
     { "keypack", cmd_keypack },
     { "install", cmd_install },
     { "publish", catalog_publish_main },      /* catalog.c (the sync issue) */
+    { "locale", lcheck_main },                /* lcheck.c: locale check [DIR] [-v] */
 };
 
 int main(int argc, char **argv)
