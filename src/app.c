@@ -28,6 +28,15 @@ struct app {
     int w, h, dirty, keep_scroll, animating;
     int idle_ms, stale_days;
     uint64_t last_input;
+    /* the visit: forgotten by reset_visit, never written anywhere */
+    char query[SEARCH_MAX_QUERY + 1];
+    char kbd[16];
+    char country[4];
+    /* search: the index is opened on first use */
+    char search_path[CFG_PATH_MAX + 32];
+    search_index *ix;
+    int search_failed;
+    char city[64];
 };
 
 /* Preferred order when the config does not list languages. */
@@ -71,6 +80,9 @@ void app_offer_languages(app *a, const cfg *c)
 
 static void reset_visit(app *a)
 {
+    memset(a->query, 0, sizeof a->query);
+    memset(a->kbd, 0, sizeof a->kbd);
+    memset(a->country, 0, sizeof a->country);
     memset(a->hist, 0, sizeof a->hist);
     a->hist[0].screen = SCR_LANGUAGE;
     a->depth = 1;
@@ -105,6 +117,7 @@ void app_free(app *a)
 {
     if (!a)
         return;
+    search_close(a->ix);
     ui_free(a->tree);
     free(a);
 }
@@ -124,12 +137,38 @@ static long today_days(void)
     return (long)(time(NULL) / 86400);
 }
 
+/* The search index, opened (and built if needed) the first time it is
+ * wanted; NULL when it cannot be, and then search is not offered. */
+static search_index *search_ix(app *a)
+{
+    char err[FARO_MAX_ERRLEN];
+    if (a->ix || a->search_failed)
+        return a->ix;
+    a->ix = search_open(*a->search_path ? a->search_path : NULL, a->st, err, sizeof err);
+    if (!a->ix && *a->search_path)     /* an unwritable data folder: keep it in memory */
+        a->ix = search_open(NULL, a->st, err, sizeof err);
+    if (!a->ix) {
+        log_msg("search unavailable: %s", err);
+        a->search_failed = 1;
+    }
+    return a->ix;
+}
+
+void app_set_search_path(app *a, const char *path)
+{
+    snprintf(a->search_path, sizeof a->search_path, "%s", path ? path : "");
+}
+
 ui_tree *app_tree(app *a)
 {
     if (a->dirty) {
+        /* the language screen needs no index: the first frame never waits for it */
+        int searching = app_screen(a) != SCR_LANGUAGE;
         screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->lang,
                          .offered = a->offered, .noffered = a->noffered,
-                         .stale_days = a->stale_days, .today = today_days() };
+                         .stale_days = a->stale_days, .today = today_days(),
+                         .ix = searching ? search_ix(a) : NULL, .query = a->query, .kbd = a->kbd,
+                         .country = a->country, .city = a->city };
         screens_build(a->tree, &e, &a->hist[a->depth - 1], a->w, a->h, a->keep_scroll);
         a->dirty = 0;
         a->keep_scroll = 0;
@@ -188,9 +227,52 @@ static void follow_link(app *a, const char *target)
     }
 }
 
+/* Appends typed text to the query (bounded, whole characters only). */
+static void type_text(app *a, const char *utf8)
+{
+    size_t have = strlen(a->query), add = strlen(utf8);
+    if (have + add > SEARCH_MAX_QUERY)
+        return;
+    memcpy(a->query + have, utf8, add + 1);
+    a->dirty = 1;
+    a->keep_scroll = 0;
+}
+
+/* Removes the last character (a whole UTF-8 sequence). */
+static void backspace(app *a)
+{
+    size_t n = strlen(a->query);
+    while (n > 0 && ((unsigned char)a->query[n - 1] & 0xC0) == 0x80)
+        n--;
+    if (n > 0)
+        n--;
+    a->query[n] = 0;
+    a->dirty = 1;
+}
+
 static void perform(app *a, int action, const char *arg)
 {
     switch (action) {
+    case ACT_SEARCH:
+        if (app_screen(a) != SCR_SEARCH)
+            push(a, SCR_SEARCH, NULL, NULL);
+        break;
+    case ACT_KEY: type_text(a, arg); break;
+    case ACT_BACKSPACE: backspace(a); break;
+    case ACT_CLEAR:
+        a->query[0] = 0;
+        a->dirty = 1;
+        break;
+    case ACT_KBD:
+        snprintf(a->kbd, sizeof a->kbd, "%s", arg);
+        a->dirty = 1;
+        a->keep_scroll = 1;
+        break;
+    case ACT_COUNTRY_PICK: push(a, SCR_COUNTRY, NULL, NULL); break;
+    case ACT_COUNTRY:
+        snprintf(a->country, sizeof a->country, "%s", arg);
+        go_back(a);
+        break;
     case ACT_LANG:
         snprintf(a->lang, sizeof a->lang, "%s", arg);
         go_home(a);
@@ -255,6 +337,28 @@ void app_back(app *a, uint64_t ms)
     a->last_input = ms;
     go_back(a);
 }
+
+void app_text(app *a, const char *utf8, uint64_t ms)
+{
+    a->last_input = ms;
+    if (app_screen(a) != SCR_SEARCH)
+        perform(a, ACT_SEARCH, "");
+    type_text(a, utf8);
+}
+
+void app_backspace(app *a, uint64_t ms)
+{
+    a->last_input = ms;
+    if (app_screen(a) == SCR_SEARCH)
+        backspace(a);
+}
+
+void app_set_city(app *a, const char *city)
+{
+    snprintf(a->city, sizeof a->city, "%s", city ? city : "");
+}
+
+const char *app_query(const app *a) { return a->query; }
 
 int app_tick(app *a, uint64_t ms)
 {

@@ -42,6 +42,21 @@ void app_release(app *a, int x, int y, uint64_t ms);
 void app_wheel(app *a, int dy_px, uint64_t ms);
 void app_back(app *a, uint64_t ms);            /* Escape / a back key */
 
+/* Typed text (a physical keyboard): opens the search screen if needed and
+ * appends to the query.  app_backspace removes the last character. */
+void app_text(app *a, const char *utf8, uint64_t ms);
+void app_backspace(app *a, uint64_t ms);
+
+/* Where the search index lives (a file in the data folder); "" or NULL for
+ * one in memory.  It is opened on first use. */
+void app_set_search_path(app *a, const char *path);
+
+/* The kiosk's city (config), to show nearby services first. */
+void app_set_city(app *a, const char *city);
+
+/* What was typed on the search screen (forgotten by the idle reset). */
+const char *app_query(const app *a);
+
 /* Performs widget i's action as if tapped. */
 void app_activate(app *a, int i, uint64_t ms);
 

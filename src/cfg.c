@@ -130,6 +130,7 @@ static int apply_key(cfg *c, const char *key, const yml_node *v)
     if (!strcmp(key, "desktop")) return parse_bool(s, &c->desktop);
     if (!strcmp(key, "width")) return parse_int(s, 320, 7680, &c->width);
     if (!strcmp(key, "height")) return parse_int(s, 240, 4320, &c->height);
+    if (!strcmp(key, "city")) return s && strlen(s) < sizeof c->city ? (strcpy(c->city, s), 0) : -1;
     if (!strcmp(key, "stale_days")) return parse_int(s, 1, 36500, &c->stale_days);
     if (!strcmp(key, "text_cache_mb")) return parse_int(s, 1, 1024, &c->text_cache_mb);
     if (!strcmp(key, "mirrors"))

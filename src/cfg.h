@@ -10,6 +10,7 @@
  *   desktop: false               # true: a normal window that can be closed (else locked down)
  *   width: 1280                  # window size (or headless screenshot size)
  *   height: 800
+ *   city: Tapachula              # where this kiosk is: services here are shown first
  *   stale_days: 365              # a service checked longer ago than this is marked as old
  *   text_cache_mb: 16            # bound on cached text textures
  *   mirrors: [https://example.org/faro/]  # web mirrors, tried in order (default: none, no network)
@@ -41,6 +42,7 @@ typedef struct cfg {
     int fullscreen;
     int desktop;
     int width, height;
+    char city[64];
     int stale_days;
     int text_cache_mb;
     char mirrors[CFG_MAX_MIRRORS][CFG_URL_MAX];

@@ -109,6 +109,20 @@ static void data_dir(const cfg *c, char *out, size_t size)
         snprintf(out, size, "%s/.local/share/faro", home && *home ? home : "/var/lib");
 }
 
+/* Creates dir and its parents (0700: the kiosk's own data).  0 or -1. */
+static int mkdir_p(const char *dir)
+{
+    char p[CFG_PATH_MAX];
+    snprintf(p, sizeof p, "%s", dir);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            mkdir(p, 0700);
+            *s = '/';
+        }
+    return (mkdir(p, 0700) == 0 || is_dir(p)) ? 0 : -1;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -192,7 +206,14 @@ static int kiosk_open(kiosk *k, const options *o)
     if (!k->txt)
         return FARO_EIO;
     k->a = app_new(&k->c, k->st, k->loc, k->txt);
-    return k->a ? 0 : FARO_ENOMEM;
+    if (!k->a)
+        return FARO_ENOMEM;
+    char dir[CFG_PATH_MAX], path[CFG_PATH_MAX + 32];
+    data_dir(&k->c, dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/search.db", dir);
+    app_set_search_path(k->a, mkdir_p(dir) == 0 ? path : NULL);
+    app_set_city(k->a, k->c.city);
+    return 0;
 }
 
 static void kiosk_close(kiosk *k)
@@ -297,6 +318,11 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
     case SDL_KEYDOWN:
         if (ev->key.keysym.sym == SDLK_ESCAPE || ev->key.keysym.sym == SDLK_AC_BACK)
             app_back(k->a, now);
+        else if (ev->key.keysym.sym == SDLK_BACKSPACE)
+            app_backspace(k->a, now);
+        break;
+    case SDL_TEXTINPUT:
+        app_text(k->a, ev->text.text, now);
         break;
     case SDL_WINDOWEVENT:
         if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)

@@ -51,8 +51,9 @@ static const char *L(B *b, const char *key) { return loc_str(b->e->loc, b->lang,
 
 const char *screens_name(int screen)
 {
-    static const char *names[] = { "?", "language", "home", "topic", "article", "directory", "service" };
-    return (screen >= SCR_LANGUAGE && screen <= SCR_SERVICE) ? names[screen] : "?";
+    static const char *names[] = { "?", "language", "home", "topic", "article", "directory", "service",
+                                   "search", "country" };
+    return (screen >= SCR_LANGUAGE && screen <= SCR_COUNTRY) ? names[screen] : "?";
 }
 
 /* ---- widget helpers ---- */
@@ -134,8 +135,10 @@ static void bar(B *b, const char *title)
     box(b, UI_BAR, UI_S_BAR, (ui_rect){ 0, 0, b->W, dp(b, BAR_H) }, 0, 0, NULL, NULL, -1);
     bar_button(b, 0, b->rtl ? "arrow_forward" : "arrow_back", L(b, "nav.back"), ACT_BACK);
     bar_button(b, bw, "home", L(b, "nav.home"), ACT_HOME);
+    if (b->e->ix)
+        bar_button(b, b->W - 2 * bw, "search", L(b, "nav.search"), ACT_SEARCH);
     bar_button(b, b->W - bw, "language", L(b, "nav.language"), ACT_LANGSCREEN);
-    int x = 2 * bw + dp(b, GAP), w = b->W - 3 * bw - 2 * dp(b, GAP);
+    int x = 2 * bw + dp(b, GAP), w = b->W - 4 * bw - 2 * dp(b, GAP);
     int th = txt_line_height(b->e->txt, dp(b, PX_TITLE));
     if (w > 0)
         text(b, -1, 0, UI_HEADING, UI_S_BAR_TEXT, title, x, (dp(b, BAR_H) - th) / 2, w,
@@ -175,8 +178,20 @@ static void notice(B *b, const char *s, int style)
 }
 
 /* A full-width list item: title, optional summary, an arrow at the end. */
+static void list_item_marked(B *b, const char *title, const txt_mark *tm, int ntm,
+                             const char *summary, const txt_mark *sm, int nsm,
+                             const char *badge, int action, const char *arg);
+
 static void list_item(B *b, const char *title, const char *summary, const char *badge,
                       int action, const char *arg)
+{
+    list_item_marked(b, title, NULL, 0, summary, NULL, 0, badge, action, arg);
+}
+
+/* A full-width list item; the marks make matched words bold. */
+static void list_item_marked(B *b, const char *title, const txt_mark *tm, int ntm,
+                             const char *summary, const txt_mark *sm, int nsm,
+                             const char *badge, int action, const char *arg)
 {
     int x = dp(b, MARGIN), w = content_w(b), pad = dp(b, PAD), arrow = dp(b, 36);
     int tw = w - 2 * pad - arrow - dp(b, 8);
@@ -189,10 +204,11 @@ static void list_item(B *b, const char *title, const char *summary, const char *
              TXT_ALIGN_CENTER, NULL, 0);
         y += bh + dp(b, 8);
     }
-    y += text(b, i, 1, UI_TEXT, UI_S_HEADING, title, x + pad, y, tw, PX_H3, 1, 2, TXT_ALIGN_START, NULL, 0);
+    y += text(b, i, 1, UI_TEXT, UI_S_HEADING, title, x + pad, y, tw, PX_H3, !ntm, 2, TXT_ALIGN_START,
+              tm, ntm);
     if (summary && *summary)
         y += dp(b, 6) + text(b, i, 1, UI_TEXT, UI_S_MUTED, summary, x + pad, y + dp(b, 6), tw, PX_SMALL, 0,
-                             2, TXT_ALIGN_START, NULL, 0);
+                             2, TXT_ALIGN_START, sm, nsm);
     int h = y + pad - b->y;
     icon(b, i, 1, UI_S_ACCENT, b->rtl ? "chevron_left" : "chevron_right", x + w - pad - arrow,
          b->y + (h - arrow) / 2, arrow);
@@ -560,6 +576,76 @@ static void build_service(B *b, const char *id)
     store_result_free(r);
 }
 
+/* ---- 7. search ---- */
+
+#define FIELD_H 76
+#define SEARCH_LIMIT 20
+
+/* The search field: what was typed (or the prompt), and a Clear button. */
+static int search_field(B *b, int top)
+{
+    int x = dp(b, MARGIN), w = content_w(b), h = dp(b, FIELD_H), clear = dp(b, 76);
+    const char *q = b->e->query && *b->e->query ? b->e->query : NULL;
+    box(b, UI_PANEL, UI_S_BUTTON, (ui_rect){ x, top, w, h }, 0, 0, NULL, NULL, -1);
+    icon(b, -1, 0, UI_S_ACCENT, "search", x + dp(b, 14), top + (h - dp(b, 40)) / 2, dp(b, 40));
+    int th = txt_line_height(b->e->txt, dp(b, 30));
+    ui_widget f = { .role = UI_TEXT, .style = q ? UI_S_TEXT : UI_S_MUTED, .parent = -1,
+                    .r = { x + dp(b, 68), top + (h - th) / 2, w - dp(b, 68) - clear - dp(b, 8), th },
+                    .text = q ? q : L(b, "search.prompt"), .name = "search.field", .px = dp(b, 30),
+                    .max_lines = 1, .dir = TXT_DIR_AUTO, .align = b->rtl ? TXT_ALIGN_END : TXT_ALIGN_START };
+    ui_add(b->t, &f);
+    if (q) {
+        int ci = box(b, UI_BUTTON, UI_S_NONE, (ui_rect){ x + w - clear, top, clear, h }, 0, ACT_CLEAR, NULL,
+                     L(b, "search.clear"), -1);
+        icon(b, ci, 0, UI_S_MUTED, "close", x + w - clear + (clear - dp(b, 40)) / 2, top + (h - dp(b, 40)) / 2,
+             dp(b, 40));
+    }
+    return top + h + dp(b, 12);
+}
+
+static void search_results(B *b)
+{
+    search_hits *hits = NULL;
+    char err[FARO_MAX_ERRLEN];
+    if (!b->e->query || !*b->e->query) {
+        para(b, UI_TEXT, UI_S_MUTED, L(b, "search.hint"), PX_SMALL, 0, 0);
+        return;
+    }
+    if (search_query(b->e->ix, b->e->query, b->chain, SEARCH_LIMIT, &hits, err, sizeof err) < 0) {
+        log_msg("search: %s", err);
+        notice(b, L(b, "search.empty"), UI_S_WARN);
+        return;
+    }
+    for (int i = 0; i < hits->n; i++) {
+        const search_hit *h = &hits->hits[i];
+        int svc = h->kind == SEARCH_SERVICE;
+        list_item_marked(b, h->title, h->title_marks, h->ntitle_marks, h->snippet, h->snippet_marks,
+                         h->nsnippet_marks, L(b, svc ? "search.kind_service" : "search.kind_article"),
+                         svc ? ACT_SERVICE : ACT_ARTICLE, h->id);
+    }
+    if (hits->n == 0)
+        notice(b, L(b, "search.empty"), UI_S_WARN);
+    search_hits_free(hits);
+}
+
+/* The on-screen keyboard at the bottom; returns its top edge. */
+static int keyboard(B *b)
+{
+    return b->H;
+}
+
+static void build_search(B *b)
+{
+    if (!b->e->ix)
+        return error_screen(b, "search is not available");
+    bar(b, L(b, "nav.search"));
+    int top = search_field(b, dp(b, BAR_H) + dp(b, 16));
+    int kb_top = keyboard(b);
+    b->y = dp(b, 8);
+    search_results(b);
+    ui_set_scroll(b->t, (ui_rect){ 0, top, b->W, kb_top - top }, b->y + dp(b, MARGIN));
+}
+
 void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w, int h, int keep_scroll)
 {
     B b = { .t = t, .e = e, .W = w, .H = h, .lang = e->lang && *e->lang ? e->lang : "en" };
@@ -575,6 +661,7 @@ void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w
     case SCR_ARTICLE: build_article(&b, s->id); break;
     case SCR_DIRECTORY: build_directory(&b, s->kind); break;
     case SCR_SERVICE: build_service(&b, s->id); break;
+    case SCR_SEARCH: build_search(&b); break;
     default: build_language(&b); break;
     }
     ui_end(t);

@@ -13,19 +13,27 @@
 #define FARO_SCREENS_H
 
 #include "faro.h"
+#include "search.h"
 #include "loc.h"
 #include "store.h"
 #include "txt.h"
 #include "ui.h"
 
 enum screen_id {
-    SCR_LANGUAGE = 1, SCR_HOME, SCR_TOPIC, SCR_ARTICLE, SCR_DIRECTORY, SCR_SERVICE
+    SCR_LANGUAGE = 1, SCR_HOME, SCR_TOPIC, SCR_ARTICLE, SCR_DIRECTORY, SCR_SERVICE,
+    SCR_SEARCH, SCR_COUNTRY
 };
 
 /* What a tap asks for; the widget's arg carries the id or code. */
 enum screen_action {
     ACT_NONE = 0, ACT_LANG, ACT_BACK, ACT_HOME, ACT_LANGSCREEN, ACT_TOPIC,
-    ACT_ARTICLE, ACT_DIRECTORY, ACT_KIND, ACT_SERVICE, ACT_LINK
+    ACT_ARTICLE, ACT_DIRECTORY, ACT_KIND, ACT_SERVICE, ACT_LINK,
+    ACT_SEARCH,         /* open the search screen */
+    ACT_KEY,            /* on-screen key: arg is the text it types */
+    ACT_BACKSPACE, ACT_CLEAR,
+    ACT_KBD,            /* switch keyboard layout: arg is its name */
+    ACT_COUNTRY_PICK,   /* open the nationality list */
+    ACT_COUNTRY         /* arg: ISO 3166 code chosen ("" to forget) */
 };
 
 typedef struct screen_state {
@@ -43,6 +51,11 @@ typedef struct screen_env {
     int noffered;
     int stale_days;                     /* services checked longer ago are marked */
     long today;                         /* days since 1970-01-01 */
+    search_index *ix;                   /* NULL when search is unavailable */
+    const char *query;                  /* what the person typed on the search screen */
+    const char *kbd;                    /* keyboard layout shown ("" = the language's) */
+    const char *country;                /* nationality picked in the directory, "" if none */
+    const char *city;                   /* where this kiosk is (config), "" if unknown */
 } screen_env;
 
 /* Returns the name of a screen id ("home"), for scripts and logs. */

@@ -114,6 +114,24 @@ static void drag(script_host *h, int x1, int y1, int x2, int y2, int ms)
     app_tick(h->a, h->now);
 }
 
+/* Types text one character at a time, as a person would (results update
+ * after every character). */
+static void type_chars(script_host *h, const char *text)
+{
+    char ch[8];
+    for (const char *p = text; *p;) {
+        size_t n = 1;
+        while (p[n] && ((unsigned char)p[n] & 0xC0) == 0x80 && n < sizeof ch - 1)
+            n++;
+        memcpy(ch, p, n);
+        ch[n] = 0;
+        app_text(h->a, ch, h->now);
+        advance(h, 120);
+        app_tree(h->a);
+        p += n;
+    }
+}
+
 static long parse_duration(const char *s)
 {
     char *end;
@@ -175,6 +193,11 @@ static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err
     } else if (!strcmp(op, "key") && c->argc == 2 && !strcmp(a1, "back")) {
         app_back(h->a, h->now);
         advance(h, FRAME_MS);
+    } else if (!strcmp(op, "key") && c->argc == 2 && !strcmp(a1, "backspace")) {
+        app_backspace(h->a, h->now);
+        advance(h, FRAME_MS);
+    } else if (!strcmp(op, "type") && c->argc == 2) {
+        type_chars(h, a1);
     } else if (!strcmp(op, "wait") && c->argc == 2) {
         long ms = parse_duration(a1);
         if (ms < 0)

@@ -7,6 +7,8 @@
  *   drag X1 Y1 X2 Y2 [MS] drag a finger (default 300 ms); a fast drag is a flick
  *   wheel DY              turn the mouse wheel by DY px (positive scrolls down)
  *   key back              the Escape / back key
+ *   key backspace         delete the last character typed
+ *   type "text"           type text on a keyboard, one character at a time
  *   wait N[ms|s]          let N of virtual time pass (animations and idle reset run)
  *   expect "Text"         some widget on this screen shows Text (substring)
  *   expect-visible "Text" ... and it is inside the visible area
