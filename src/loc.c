@@ -6,6 +6,11 @@
  * forms are chosen with ICU's uplrules for the language, so Arabic gets
  * its six categories without any rule written here.  Lookups happen when
  * a screen is built, never per frame.
+ *
+ * A translation pack (lpack.c) lays its files over the shipped ones with
+ * loc_overlay_buf: the overlay's strings are looked up first, the shipped
+ * file still answers for keys the overlay lacks (an older pack on a newer
+ * kiosk), and the newest overlay's meta is the language's meta.
  */
 #include "loc.h"
 #include "faro.h"
@@ -28,6 +33,11 @@ typedef struct locale {
     const char *endonym;
     const char *fallback[LOC_MAX_CHAIN];
     int nfallback, rtl, reviewed;
+    /* overlays (translation packs), newest last: their strings win over
+     * `strings`, and the newest one's meta is the locale's meta */
+    yml_node *over[LOC_MAX_OVERLAYS];
+    const yml_node *over_strings[LOC_MAX_OVERLAYS];
+    int nover;
 } locale;
 
 struct loc_set {
@@ -37,12 +47,19 @@ struct loc_set {
 
 loc_set *loc_new(void) { return calloc(1, sizeof(loc_set)); }
 
+static void locale_free(locale *lc)
+{
+    yml_free(lc->root);
+    for (int i = 0; i < lc->nover; i++)
+        yml_free(lc->over[i]);
+}
+
 void loc_free(loc_set *L)
 {
     if (!L)
         return;
     for (int i = 0; i < L->n; i++)
-        yml_free(L->loc[i].root);
+        locale_free(&L->loc[i]);
     free(L);
 }
 
@@ -89,11 +106,25 @@ static int read_meta(locale *lc, const yml_node *root, const char *path, char *e
     return 0;
 }
 
-int loc_load_file(loc_set *L, const char *path, char *err, size_t errlen)
+/* Layers the checked file lc over slot: its strings first, its meta. */
+static void add_overlay(locale *slot, const locale *lc)
+{
+    slot->over[slot->nover] = lc->root;
+    slot->over_strings[slot->nover++] = lc->strings;
+    slot->endonym = lc->endonym;
+    slot->rtl = lc->rtl;
+    slot->reviewed = lc->reviewed;
+    slot->nfallback = lc->nfallback;
+    memcpy(slot->fallback, lc->fallback, sizeof slot->fallback);
+}
+
+/* Checks a parsed locale file and puts it in L (taking root, even on
+ * error); over: layered over an existing locale of the same language. */
+static int load_tree(loc_set *L, yml_node *root, const char *path, int over, char *err, size_t errlen)
 {
     locale lc;
     memset(&lc, 0, sizeof lc);
-    lc.root = yml_load_file(path, err, errlen);
+    lc.root = root;
     if (!lc.root)
         return FARO_EPARSE;
     int rc = read_meta(&lc, lc.root, path, err, errlen);
@@ -103,16 +134,37 @@ int loc_load_file(loc_set *L, const char *path, char *err, size_t errlen)
     locale *slot = (locale *)find(L, lc.code);
     if (rc == 0 && !slot && L->n == LOC_MAX)
         rc = fail(err, errlen, path, 1, "too many locales");
+    if (rc == 0 && over && slot && slot->nover == LOC_MAX_OVERLAYS)
+        rc = fail(err, errlen, path, 1, "too many translation packs for this language");
     if (rc != 0) {
         yml_free(lc.root);
         return rc;
     }
+    if (over && slot) {
+        add_overlay(slot, &lc);
+        return 0;
+    }
     if (slot)
-        yml_free(slot->root);
+        locale_free(slot);
     else
         slot = &L->loc[L->n++];
     *slot = lc;
     return 0;
+}
+
+int loc_load_file(loc_set *L, const char *path, char *err, size_t errlen)
+{
+    return load_tree(L, yml_load_file(path, err, errlen), path, 0, err, errlen);
+}
+
+int loc_load_buf(loc_set *L, const char *buf, size_t len, const char *name, char *err, size_t errlen)
+{
+    return load_tree(L, yml_load_buf(buf, len, name, err, errlen), name, 0, err, errlen);
+}
+
+int loc_overlay_buf(loc_set *L, const char *buf, size_t len, const char *name, char *err, size_t errlen)
+{
+    return load_tree(L, yml_load_buf(buf, len, name, err, errlen), name, 1, err, errlen);
 }
 
 static int is_yaml_name(const char *name)
@@ -214,6 +266,9 @@ static const yml_node *lookup(const loc_set *L, const char *lang, const char *ke
     loc_chain(L, lang, chain);
     for (int i = 0; chain[i]; i++) {
         const locale *lc = find(L, chain[i]);
+        for (int k = lc ? lc->nover - 1 : -1; k >= 0; k--)
+            if (yml_get(lc->over_strings[k], key))
+                return yml_get(lc->over_strings[k], key);
         const yml_node *v = lc ? yml_get(lc->strings, key) : NULL;
         if (v)
             return v;

@@ -16,6 +16,7 @@
 typedef struct loc_set loc_set;
 
 #define LOC_MAX_CHAIN 8
+#define LOC_MAX_OVERLAYS 8          /* translation packs over one language */
 
 /* Creates an empty set.  NULL when out of memory. */
 loc_set *loc_new(void);
@@ -30,6 +31,23 @@ int loc_load_dir(loc_set *L, const char *dir);
 /* Loads (or replaces) one locale file.  Returns 0 or a negative FARO_E*
  * code with err set ("FILE:LINE: reason"); on error the set is unchanged. */
 int loc_load_file(loc_set *L, const char *path, char *err, size_t errlen);
+
+/* Same from memory (a locale file carried by a translation pack); name is
+ * used in messages.  Replaces a loaded locale of the same language. */
+int loc_load_buf(loc_set *L, const char *buf, size_t len, const char *name,
+                 char *err, size_t errlen);
+
+/*
+ * Lays a locale file from memory over the loaded locale of its language
+ * (or loads it when the language is new): its strings are found first, the
+ * rest still come from the file below, and its meta (endonym, direction,
+ * fallback, reviewed) becomes the language's.  At most LOC_MAX_OVERLAYS
+ * per language.  Returns 0, or a negative FARO_E* code with err set; on
+ * error the set is unchanged.  Strings returned earlier by this set stay
+ * valid (nothing is freed before loc_free).
+ */
+int loc_overlay_buf(loc_set *L, const char *buf, size_t len, const char *name,
+                    char *err, size_t errlen);
 
 int loc_count(const loc_set *L);
 const char *loc_code(const loc_set *L, int i);  /* i-th loaded language code */

@@ -23,6 +23,8 @@
 #include "csv.h"
 #include "faro.h"
 #include "icons.h"
+#include "lcheck.h"
+#include "lpack.h"
 #include "schema.h"
 #include "yml.h"
 
@@ -401,8 +403,9 @@ typedef struct {
     int *svc_lines;                 /* services.yaml: line of each row, else NULL */
     int col[NCOLS];                 /* column index in services.csv, -1 absent */
     int name_col[FARO_MAX_LANGS], notes_col[FARO_MAX_LANGS];
-    char **media;                   /* "media/<file>", sorted */
+    char **media;                   /* "media/<file>", sorted; "locales/<lang>.yaml" in a locale pack */
     int nmedia, cap_media;
+    int is_locale;                  /* pack.yaml type: locale (see load_locales) */
 } content;
 
 static void add(content *c, const char *file, int line, const char *fmt, ...)
@@ -716,7 +719,7 @@ static void load_pack(content *c)
     static const char *const keys[] = { "id", "version", "layer", "type", "languages",
                                         "partial_languages", "title", "expires", NULL };
     static const char *const layers[] = { "base", "site", NULL };
-    static const char *const types[] = { "content", NULL };
+    static const char *const types[] = { "content", "locale", NULL };
     c->pack = load_yaml(c, "pack.yaml", 1);
     if (!c->pack)
         return;
@@ -731,6 +734,7 @@ static void load_pack(content *c)
             "version must be a positive integer, not '%s'", version);
     check_choice(c, "layer", layers);
     check_choice(c, "type", types);
+    c->is_locale = strcmp(yml_get_str(c->pack, "type", ""), "locale") == 0;
     if (!yml_get(c->pack, "languages"))
         add(c, "pack.yaml", 0, "missing required field 'languages'");
     else
@@ -1600,6 +1604,121 @@ static void check_article(content *c, const article *a)
 }
 
 /* ------------------------------------------------------------------ */
+/* locales/<lang>.yaml: a translation pack (type: locale)              */
+
+/* "locales/fr.yaml" -> "locale/fr.yaml", the media row name (lpack.h). */
+static const char *locale_row(const char *rel, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", LPACK_PREFIX, rel + strlen("locales/"));
+    return buf;
+}
+
+/* A locale pack carries only pack.yaml and locales/: anything a content
+ * pack would have is reported. */
+static void refuse_content(content *c)
+{
+    static const char *const parts[] = { "topics.yaml", "articles", "services.csv",
+                                         "services.yaml", "media" };
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (rel_exists(c, parts[i]))
+            add(c, parts[i], 0, "a locale pack cannot change content: it carries only pack.yaml "
+                "and locales/");
+}
+
+/* The source (en.yaml) for a pack without one: FARO_LOCALES or ./locales.
+ * Its languages are known fallbacks; a missing source is reported. */
+static void locale_source(content *c, lcheck *lc)
+{
+    char err[FARO_MAX_ERRLEN], path[PATH_MAX];
+    const char *ref = getenv("FARO_LOCALES") ? getenv("FARO_LOCALES") : "locales";
+    int n = 0;
+    snprintf(path, sizeof path, "%s/en.yaml", ref);
+    if (lcheck_set_source(lc, path, err, sizeof err) != 0) {
+        add(c, "locales", 0, "no en.yaml to compare with: add locales/en.yaml or set FARO_LOCALES "
+            "to the kiosk's locales folder (%s)", err);
+        return;
+    }
+    content ref_c = { .dir = ref, .rep = c->rep };
+    char **names = list_dir(&ref_c, ".", &n);
+    for (int i = 0; i < n; i++)
+        if (strlen(names[i]) > 5 && strcmp(names[i] + strlen(names[i]) - 5, ".yaml") == 0) {
+            names[i][strlen(names[i]) - 5] = 0;
+            lcheck_add_known(lc, names[i]);
+        }
+    free_names(names, n);
+}
+
+/* Adds one locales/ file to the check and to the files the pack carries. */
+static void add_locale_file(content *c, lcheck *lc, const char *name)
+{
+    char *rel = join("locales", name);
+    size_t len = 0, n = strlen(name);
+    if (!rel || grow(c, (void **)&c->media, &c->cap_media, c->nmedia, sizeof *c->media) < 0) {
+        free(rel);
+        c->fatal = FARO_ENOMEM;
+        return;
+    }
+    if (n <= 5 || strcmp(name + n - 5, ".yaml") != 0 || is_dir(c, rel)) {
+        add(c, rel, 0, "unexpected file (locales/ holds <lang>.yaml files)");
+        free(rel);
+        return;
+    }
+    char *text = read_rel(c, rel, 1, &len);
+    if (text && lcheck_add_buf(lc, rel, text, len) == FARO_ENOMEM)
+        c->fatal = FARO_ENOMEM;
+    free(text);
+    c->media[c->nmedia++] = rel;
+}
+
+/* Every file's language must be one of the pack's languages, and back. */
+static void check_locale_langs(content *c, const lcheck *lc)
+{
+    for (int i = 0; i < lcheck_count(lc); i++)
+        if (c->langs_known && lang_index(c, lcheck_at(lc, i)->lang) < 0)
+            add(c, lcheck_at(lc, i)->file, 0, "language '%s' is not in pack.yaml languages",
+                lcheck_at(lc, i)->lang);
+    for (int k = 0; k < c->nlangs; k++) {
+        int found = 0;
+        for (int i = 0; i < lcheck_count(lc); i++)
+            found |= strcmp(lcheck_at(lc, i)->lang, c->langs[k]) == 0;
+        if (!found)
+            add(c, "locales", 0, "no %s.yaml for pack language '%s'", c->langs[k], c->langs[k]);
+    }
+}
+
+/* Loads and checks locales/ with lcheck; only its errors are reported
+ * (its warnings and counts are for `faro-pack locale check`). */
+static void load_locales(content *c)
+{
+    int n = 0;
+    lcheck *lc = lcheck_new();
+    char **names = lc ? list_dir(c, "locales", &n) : NULL;
+    refuse_content(c);
+    if (!lc) {
+        c->fatal = FARO_ENOMEM;
+        return;
+    }
+    if (n <= 0)
+        add(c, "locales", 0, "%s (a locale pack holds locales/<lang>.yaml)", n < 0 ? "missing folder" : "empty folder");
+    if (!rel_exists(c, "locales/en.yaml"))
+        locale_source(c, lc);
+    for (int i = 0; i < n && !c->fatal; i++)
+        add_locale_file(c, lc, names[i]);
+    free_names(names, n);
+    lcheck_run(lc);
+    for (int i = 0; i < lcheck_messages(lc); i++) {
+        int error = 0;
+        const char *m = lcheck_message(lc, i, &error);
+        char file[PATH_MAX];
+        snprintf(file, sizeof file, "%.*s", (int)strcspn(m, ":"), m);
+        if (error)
+            add_parsed(c, file, m);
+    }
+    check_locale_langs(c, lc);
+    lcheck_free(lc);
+}
+
+/* ------------------------------------------------------------------ */
 /* Loading and freeing the model                                       */
 
 static void content_free(content *c)
@@ -1636,6 +1755,11 @@ static int content_load(content *c, const char *dir, lint_report *rep, char *err
         return FARO_EIO;
     }
     load_pack(c);
+    if (c->is_locale) {
+        load_locales(c);
+        report_sort(rep);
+        return c->fatal;
+    }
     scan_articles(c);
     load_topics(c);
     load_services(c);
@@ -1860,14 +1984,16 @@ static void write_media(writer *w, const content *c)
 {
     w_prepare(w, "INSERT INTO media(name, mime, data) VALUES(?1, ?2, ?3)");
     for (int i = 0; i < c->nmedia && w->rc == 0; i++) {
+        char row[FARO_MAX_LANG_LEN + 32];
+        const char *name = c->is_locale ? locale_row(c->media[i], row, sizeof row) : c->media[i];
         size_t len = 0;
         void *data = read_media(c, c->media[i], &len, w->err, w->errlen);
         if (!data) {
             w->rc = FARO_EIO;
             break;
         }
-        sqlite3_bind_text(w->st, 1, c->media[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(w->st, 2, media_mime(c->media[i]), -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->st, 1, name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(w->st, 2, c->is_locale ? LPACK_MIME : media_mime(c->media[i]), -1, SQLITE_STATIC);
         sqlite3_bind_blob(w->st, 3, data, (int)len, free);
         if (sqlite3_step(w->st) != SQLITE_DONE)
             w_fail(w, "cannot write the pack");
