@@ -28,6 +28,8 @@ enum faro_err {
     FARO_EINVAL  = -7,  /* bad argument or value */
     FARO_ESIG    = -8,  /* signature missing, forged or untrusted */
     FARO_ESQL    = -9,  /* SQLite failed */
+    FARO_EAUTH   = -10, /* wrong PIN (or other credential) */
+    FARO_EAGAIN  = -11, /* refused for now: try again later (e.g. PIN delay running) */
 };
 
 /* Bounds on outside input.  Change them here only. */
