@@ -8,6 +8,7 @@
  */
 #include "app.h"
 #include "log.h"
+#include "usb.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ struct app {
     search_index *ix;
     int search_failed;
     char city[64];
+    screen_usb usb;
 };
 
 /* Preferred order when the config does not list languages. */
@@ -168,7 +170,10 @@ ui_tree *app_tree(app *a)
                          .offered = a->offered, .noffered = a->noffered,
                          .stale_days = a->stale_days, .today = today_days(),
                          .ix = searching ? search_ix(a) : NULL, .query = a->query, .kbd = a->kbd,
-                         .country = a->country, .city = a->city };
+                         .country = a->country, .city = a->city, .usb = &a->usb };
+        /* the USB screen speaks the reader's language, or the kiosk's first one */
+        if (!*a->lang && app_screen(a) == SCR_USB && a->noffered > 0)
+            e.lang = a->offered[0];
         screens_build(a->tree, &e, &a->hist[a->depth - 1], a->w, a->h, a->keep_scroll);
         a->dirty = 0;
         a->keep_scroll = 0;
@@ -382,6 +387,55 @@ long app_wait_ms(const app *a, uint64_t ms)
         return -1;                      /* nothing to reset: sleep until input */
     uint64_t due = a->last_input + (uint64_t)a->idle_ms;
     return due > ms ? (long)(due - ms) : 0;
+}
+
+void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
+{
+    screen_usb *u = &a->usb;
+    switch (m->kind) {
+    case USB_STICK_FOUND:
+        memset(u, 0, sizeof *u);
+        u->count = m->count;
+        a->last_input = ms;             /* someone is at the kiosk */
+        if (app_screen(a) != SCR_USB)
+            push(a, SCR_USB, NULL, NULL);
+        break;
+    case USB_PACK_START:
+    case USB_PACK_PROGRESS:
+        snprintf(u->pack, sizeof u->pack, "%s", m->pack);
+        u->index = m->index;
+        u->count = m->count;
+        u->done = m->done;
+        u->total = m->total;
+        break;
+    case USB_PACK_DONE:
+        if (u->nlines < SCREEN_USB_LINES) {
+            screen_usb_line *l = &u->lines[u->nlines++];
+            snprintf(l->pack, sizeof l->pack, "%s", m->pack);
+            snprintf(l->id, sizeof l->id, "%s", m->id);
+            l->version = m->version;
+            l->why = m->why;
+        }
+        break;
+    case USB_STICK_DONE:
+        u->finished = 1;
+        u->installed = m->installed;
+        break;
+    default:
+        return;
+    }
+    a->dirty = 1;
+    a->keep_scroll = 1;
+}
+
+void app_set_store(app *a, store *st)
+{
+    char err[FARO_MAX_ERRLEN];
+    a->st = st;
+    if (a->ix && search_refresh(a->ix, st, err, sizeof err) != 0)
+        log_msg("search: %s", err);
+    a->dirty = 1;
+    a->keep_scroll = 1;
 }
 
 int app_screen(const app *a) { return a->hist[a->depth - 1].screen; }

@@ -57,6 +57,26 @@ void app_set_city(app *a, const char *city);
 /* What was typed on the search screen (forgotten by the idle reset). */
 const char *app_query(const app *a);
 
+/* One step of a USB import, copied from the watcher's event (see usb.h)
+ * and handed over on the UI thread. */
+typedef struct app_usb_msg {
+    int kind;                           /* enum usb_event_kind */
+    char pack[128];
+    int index, count;
+    unsigned long long done, total;
+    int why;                            /* USB_PACK_DONE: enum install_why */
+    char id[FARO_MAX_ID_LEN + 1];
+    long version;
+    int installed, refused;             /* USB_STICK_DONE */
+} app_usb_msg;
+
+/* Shows USB import progress and results (opens the USB screen). */
+void app_usb(app *a, const app_usb_msg *m, uint64_t ms);
+
+/* Replaces the store (after packs were installed): the screen is rebuilt
+ * and the search index refreshed.  The caller frees the old store after. */
+void app_set_store(app *a, store *st);
+
 /* Performs widget i's action as if tapped. */
 void app_activate(app *a, int i, uint64_t ms);
 

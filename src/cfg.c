@@ -118,6 +118,21 @@ static int set_list(const yml_node *seq, int (*valid)(const char *), char *rows,
     return 0;
 }
 
+static int set_usb_roots(cfg *c, const yml_node *seq)
+{
+    if (yml_type(seq) != YML_SEQ || yml_len(seq) > CFG_MAX_USB_ROOTS)
+        return -1;
+    for (int i = 0; i < yml_len(seq); i++) {
+        const char *p = yml_str(yml_at(seq, i));
+        if (!p || p[0] != '/' || strlen(p) >= CFG_PATH_MAX)
+            return -1;
+    }
+    for (int i = 0; i < yml_len(seq); i++)
+        strcpy(c->usb_roots[i], yml_str(yml_at(seq, i)));
+    c->nusb_roots = yml_len(seq);
+    return 0;
+}
+
 static int apply_key(cfg *c, const char *key, const yml_node *v)
 {
     const char *s = yml_str(v);
@@ -130,6 +145,7 @@ static int apply_key(cfg *c, const char *key, const yml_node *v)
     if (!strcmp(key, "desktop")) return parse_bool(s, &c->desktop);
     if (!strcmp(key, "width")) return parse_int(s, 320, 7680, &c->width);
     if (!strcmp(key, "height")) return parse_int(s, 240, 4320, &c->height);
+    if (!strcmp(key, "usb_roots")) return set_usb_roots(c, v);
     if (!strcmp(key, "city")) return s && strlen(s) < sizeof c->city ? (strcpy(c->city, s), 0) : -1;
     if (!strcmp(key, "stale_days")) return parse_int(s, 1, 36500, &c->stale_days);
     if (!strcmp(key, "text_cache_mb")) return parse_int(s, 1, 1024, &c->text_cache_mb);

@@ -10,6 +10,7 @@
  *   desktop: false               # true: a normal window that can be closed (else locked down)
  *   width: 1280                  # window size (or headless screenshot size)
  *   height: 800
+ *   usb_roots: [/media, /run/media]   # where USB sticks are mounted (default these two)
  *   city: Tapachula              # where this kiosk is: services here are shown first
  *   stale_days: 365              # a service checked longer ago than this is marked as old
  *   text_cache_mb: 16            # bound on cached text textures
@@ -28,6 +29,7 @@
 #include "faro.h"
 
 #define CFG_PATH_MAX 512
+#define CFG_MAX_USB_ROOTS 8
 #define CFG_MAX_MIRRORS 8       /* = SYNC_MAX_MIRRORS */
 #define CFG_MAX_SUBSCRIBE 32    /* = SYNC_MAX_SUBSCRIBE */
 #define CFG_URL_MAX 448         /* < SYNC_MAX_URL - 64 */
@@ -43,6 +45,8 @@ typedef struct cfg {
     int desktop;
     int width, height;
     char city[64];
+    char usb_roots[CFG_MAX_USB_ROOTS][CFG_PATH_MAX];
+    int nusb_roots;
     int stale_days;
     int text_cache_mb;
     char mirrors[CFG_MAX_MIRRORS][CFG_URL_MAX];

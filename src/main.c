@@ -17,6 +17,9 @@
 #include "cfg.h"
 #include "faro.h"
 #include "gfx.h"
+#include "install.h"
+#include "state.h"
+#include "usb.h"
 #include "loc.h"
 #include "log.h"
 #include "script.h"
@@ -39,12 +42,23 @@ typedef struct options {
     int headless, fullscreen, desktop, first_frame, w, h;
 } options;
 
+#define USB_QUEUE 256
+
 typedef struct kiosk {
     cfg c;
+    char data[CFG_PATH_MAX];
     store *st;
     loc_set *loc;
     txt_ctx *txt;
     app *a;
+    state *db;
+    installer *in;
+    usb_watch *usb;
+    /* USB events, copied on the watcher thread, taken on the UI thread */
+    SDL_mutex *lock;
+    app_usb_msg queue[USB_QUEUE];
+    int qhead, qlen;
+    Uint32 wake_event;
 } kiosk;
 
 static void usage(void)
@@ -123,38 +137,46 @@ static int mkdir_p(const char *dir)
     return (mkdir(p, 0700) == 0 || is_dir(p)) ? 0 : -1;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* A store with the installed packs (site over base, as install_list
+ * orders them) and then the embedded default.  A pack that does not open
+ * is logged and skipped: the kiosk shows what it has.  NULL only when out
+ * of memory. */
+static store *open_store(kiosk *k)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    static install_entry packs[FARO_MAX_PACKS];
+    char err[FARO_MAX_ERRLEN];
+    store *st = store_new();
+    if (!st)
+        return NULL;
+    int n = install_list(k->data, NULL, packs, FARO_MAX_PACKS, err, sizeof err);
+    if (n < 0)
+        log_msg("packs: %s", err);
+    for (int i = 0; i < n; i++)
+        if (packs[i].shown && !strcmp(packs[i].type, "content") &&
+            store_add_file(st, packs[i].path, err, sizeof err) != 0)
+            log_msg("pack skipped: %s", err);
+    if (store_add_memory(st, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
+                         "default content", err, sizeof err) != 0)
+        log_msg("%s", err);
+    return st;
 }
 
-/* Adds every .faro file in <data>/packs (written only by the installer), before
- * the embedded default so that they take precedence.  A pack that does not
- * open is logged and skipped: the kiosk shows what it has. */
-static void add_installed_packs(kiosk *k)
+/* The state database and the installer; the kiosk runs without them (no
+ * installs, no version memory) when the data folder is not writable. */
+static void open_installer(kiosk *k)
 {
-    char dir[CFG_PATH_MAX + 16], path[CFG_PATH_MAX + 300], err[FARO_MAX_ERRLEN], *names[FARO_MAX_PACKS];
-    int n = 0;
-    data_dir(&k->c, dir, CFG_PATH_MAX);
-    strcat(dir, "/packs");
-    DIR *d = opendir(dir);
-    if (!d)
+    char path[CFG_PATH_MAX + 32], err[FARO_MAX_ERRLEN];
+    if (mkdir_p(k->data) != 0) {
+        log_msg("data folder %s cannot be created: no installs, no settings", k->data);
         return;
-    for (struct dirent *e; (e = readdir(d)) && n < FARO_MAX_PACKS;) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && e->d_name[0] != '.' && !strcmp(e->d_name + len - 5, ".faro"))
-            names[n++] = strdup(e->d_name);
     }
-    closedir(d);
-    qsort(names, n, sizeof *names, cmp_names);
-    for (int i = 0; i < n; i++) {
-        if (!names[i])
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        if (store_add_file(k->st, path, err, sizeof err) != 0)
-            log_msg("pack skipped: %s", err);
-        free(names[i]);
-    }
+    snprintf(path, sizeof path, "%s/state.db", k->data);
+    k->db = state_open(path, err, sizeof err);
+    if (!k->db)
+        log_msg("state: %s", err);
+    k->in = install_open(k->data, k->db, err, sizeof err);
+    if (!k->in)
+        log_msg("installer: %s", err);
 }
 
 /* Opens the text engine on the configured fonts, else the ones shipped
@@ -195,10 +217,12 @@ static int kiosk_open(kiosk *k, const options *o)
     k->loc = loc_new();
     if (!k->st || !k->loc)
         return FARO_ENOMEM;
-    add_installed_packs(k);
-    if (store_add_memory(k->st, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
-                         "default content", err, sizeof err) != 0)
-        log_msg("%s", err);
+    data_dir(&k->c, k->data, sizeof k->data);
+    open_installer(k);
+    store_free(k->st);
+    k->st = open_store(k);
+    if (!k->st)
+        return FARO_ENOMEM;
     find_dir(locales, sizeof locales, k->c.locales_dir, "locales", "locales");
     if (loc_load_dir(k->loc, locales) == 0)
         log_msg("no locale files in %s: showing string keys", locales);
@@ -208,16 +232,20 @@ static int kiosk_open(kiosk *k, const options *o)
     k->a = app_new(&k->c, k->st, k->loc, k->txt);
     if (!k->a)
         return FARO_ENOMEM;
-    char dir[CFG_PATH_MAX], path[CFG_PATH_MAX + 32];
-    data_dir(&k->c, dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/search.db", dir);
-    app_set_search_path(k->a, mkdir_p(dir) == 0 ? path : NULL);
+    char path[CFG_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/search.db", k->data);
+    app_set_search_path(k->a, is_dir(k->data) ? path : NULL);
     app_set_city(k->a, k->c.city);
     return 0;
 }
 
 static void kiosk_close(kiosk *k)
 {
+    usb_stop(k->usb);
+    install_close(k->in);
+    state_close(k->db);
+    if (k->lock)
+        SDL_DestroyMutex(k->lock);
     app_free(k->a);
     txt_free(k->txt);
     loc_free(k->loc);
@@ -236,6 +264,79 @@ static void open_lang(kiosk *k, const char *lang)
         }
     }
     log_msg("language '%s' is not offered", lang);
+}
+
+/* ---- USB: the watcher thread's events reach the UI thread ---- */
+
+/* Called on the watcher thread: copy the event, wake the UI loop. */
+static void on_usb(void *user, const usb_event *ev)
+{
+    kiosk *k = user;
+    app_usb_msg m = { .kind = ev->kind, .index = ev->index, .count = ev->count, .done = ev->done,
+                      .total = ev->total, .installed = ev->installed, .refused = ev->refused };
+    snprintf(m.pack, sizeof m.pack, "%s", ev->pack ? ev->pack : "");
+    if (ev->result) {
+        m.why = ev->result->why;
+        m.version = ev->result->version;
+        snprintf(m.id, sizeof m.id, "%s", ev->result->id);
+        log_msg("usb: %s: %s", m.pack, ev->result->code ? ev->result->reason : "installed");
+    }
+    SDL_LockMutex(k->lock);
+    if (ev->kind == USB_PACK_PROGRESS && k->qlen > 0 &&
+        k->queue[(k->qhead + k->qlen - 1) % USB_QUEUE].kind == USB_PACK_PROGRESS)
+        k->queue[(k->qhead + k->qlen - 1) % USB_QUEUE] = m;      /* only the latest progress */
+    else if (k->qlen < USB_QUEUE)
+        k->queue[(k->qhead + k->qlen++) % USB_QUEUE] = m;
+    SDL_UnlockMutex(k->lock);
+    if (k->wake_event != (Uint32)-1) {
+        SDL_Event wake = { .type = k->wake_event };
+        SDL_PushEvent(&wake);
+    }
+}
+
+/* Takes the queued events on the UI thread.  Returns 1 when a stick
+ * finished (the store was reopened if anything was installed). */
+static int drain_usb(kiosk *k, uint64_t now)
+{
+    int finished = 0;
+    for (;;) {
+        app_usb_msg m;
+        SDL_LockMutex(k->lock);
+        int have = k->qlen > 0;
+        if (have) {
+            m = k->queue[k->qhead];
+            k->qhead = (k->qhead + 1) % USB_QUEUE;
+            k->qlen--;
+        }
+        SDL_UnlockMutex(k->lock);
+        if (!have)
+            return finished;
+        if (m.kind == USB_STICK_DONE && m.installed > 0) {
+            store *fresh = open_store(k);
+            if (fresh) {
+                app_set_store(k->a, fresh);
+                store_free(k->st);
+                k->st = fresh;
+            }
+        }
+        app_usb(k->a, &m, now);
+        finished |= m.kind == USB_STICK_DONE;
+    }
+}
+
+static void start_usb(kiosk *k)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *roots[CFG_MAX_USB_ROOTS + 1];
+    for (int i = 0; i < k->c.nusb_roots; i++)
+        roots[i] = k->c.usb_roots[i];
+    roots[k->c.nusb_roots] = NULL;
+    k->lock = SDL_CreateMutex();
+    if (!k->in || !k->lock)
+        return;
+    k->usb = usb_start(k->in, k->c.nusb_roots ? roots : NULL, on_usb, k, err, sizeof err);
+    if (!k->usb)
+        log_msg("usb: %s", err);
 }
 
 /* ---- headless ---- */
@@ -262,10 +363,25 @@ static int headless_resize(script_host *h, int w, int hgt)
     return 0;
 }
 
+static kiosk *script_kiosk;
+
+/* Waits (real time, up to ms) until a USB stick has been handled. */
+static int headless_usb_wait(script_host *h, long ms)
+{
+    for (long waited = 0; waited <= ms; waited += 10) {
+        if (drain_usb(script_kiosk, h->now))
+            return 0;
+        SDL_Delay(10);
+    }
+    return -1;
+}
+
 static int run_headless(kiosk *k, const options *o)
 {
     char err[FARO_MAX_ERRLEN];
-    script_host h = { .a = k->a, .txt = k->txt, .resize = headless_resize, .now = 1 };
+    script_host h = { .a = k->a, .txt = k->txt, .resize = headless_resize, .now = 1,
+                      .usb_wait = headless_usb_wait };
+    script_kiosk = k;
     int rc = 0;
     if (headless_resize(&h, k->c.width, k->c.height) != 0) {
         log_msg("headless: cannot make a %dx%d surface", k->c.width, k->c.height);
@@ -329,7 +445,10 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
             app_resize(k->a, ev->window.data1, ev->window.data2);
         *redraw = 1;
         break;
-    default: break;
+    default:
+        if (ev->type == k->wake_event)
+            drain_usb(k, now);
+        break;
     }
 }
 
@@ -361,6 +480,7 @@ static int run_window(kiosk *k, const options *o)
         return 1;
     }
     int w, h, quit = 0, redraw = 1, first = 1;
+    k->wake_event = SDL_RegisterEvents(1);
     SDL_GetRendererOutputSize(r, &w, &h);
     app_resize(k->a, w, h);
     if (o->lang)
@@ -414,6 +534,8 @@ int main(int argc, char **argv)
         SDL_Quit();
         return 1;
     }
+    k.wake_event = (Uint32)-1;
+    start_usb(&k);
     rc = o.headless ? run_headless(&k, &o) : run_window(&k, &o);
     kiosk_close(&k);
     SDL_Quit();

@@ -11,6 +11,7 @@
  */
 #include "screens.h"
 #include "icons.h"
+#include "install.h"
 #include "intl.h"
 #include "log.h"
 #include "mdoc.h"
@@ -52,8 +53,8 @@ static const char *L(B *b, const char *key) { return loc_str(b->e->loc, b->lang,
 const char *screens_name(int screen)
 {
     static const char *names[] = { "?", "language", "home", "topic", "article", "directory", "service",
-                                   "search", "country" };
-    return (screen >= SCR_LANGUAGE && screen <= SCR_COUNTRY) ? names[screen] : "?";
+                                   "search", "country", "usb" };
+    return (screen >= SCR_LANGUAGE && screen <= SCR_USB) ? names[screen] : "?";
 }
 
 /* ---- widget helpers ---- */
@@ -646,6 +647,64 @@ static void build_search(B *b)
     ui_set_scroll(b->t, (ui_rect){ 0, top, b->W, kb_top - top }, b->y + dp(b, MARGIN));
 }
 
+/* ---- 9. a USB stick being read ---- */
+
+/* A progress bar: a track and a fill of done/total. */
+static void progress_bar(B *b, unsigned long long done, unsigned long long total)
+{
+    int x = dp(b, MARGIN), w = content_w(b), h = dp(b, 28);
+    int fill = total ? (int)((double)w * (double)(done > total ? total : done) / (double)total) : 0;
+    box(b, UI_PANEL, UI_S_CHIP, (ui_rect){ x, b->y, w, h }, 1, 0, NULL, NULL, -1);
+    if (fill > 0)   /* drawn from the start edge: ui_end mirrors it for RTL */
+        box(b, UI_PANEL, UI_S_CHIP_ON, (ui_rect){ x, b->y, fill, h }, 1, 0, NULL, NULL, -1);
+    b->y += h + dp(b, GAP);
+}
+
+static void usb_line(B *b, const screen_usb_line *l)
+{
+    int ok = l->why == INSTALL_OK || l->why == INSTALL_ALREADY || l->why == INSTALL_EXPIRED_SHOWN;
+    int x = dp(b, MARGIN), size = dp(b, 36), gap = dp(b, 12);
+    icon(b, -1, 1, ok ? UI_S_HEADING : UI_S_ACCENT, ok ? "check" : "error", x, b->y, size);
+    int h = text(b, -1, 1, UI_TEXT, UI_S_TEXT, *l->id ? l->id : l->pack, x + size + gap, b->y,
+                 content_w(b) - size - gap, PX_BODY, 1, 1, TXT_ALIGN_START, NULL, 0);
+    h += text(b, -1, 1, UI_TEXT, UI_S_MUTED, L(b, install_why_name(l->why)), x + size + gap, b->y + h,
+              content_w(b) - size - gap, PX_SMALL + 2, 0, 0, TXT_ALIGN_START, NULL, 0);
+    b->y += h + dp(b, 16);
+}
+
+static void build_usb(B *b)
+{
+    const screen_usb *u = b->e->usb;
+    char line[512], idx[16], cnt[16];
+    bar(b, L(b, "usb.title"));
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "usb.title"), PX_H1, 1, GAP);
+    if (u && !u->finished) {
+        snprintf(idx, sizeof idx, "%d", u->index + 1);
+        snprintf(cnt, sizeof cnt, "%d", u->count);
+        loc_format(b->e->loc, b->lang, "usb.copying", line, sizeof line, "pack", u->pack, "index", idx,
+                   "count", cnt, NULL);
+        para(b, UI_TEXT, UI_S_TEXT, line, PX_BODY, 0, 12);
+        progress_bar(b, u->done, u->total);
+    }
+    for (int i = 0; u && i < u->nlines; i++)
+        usb_line(b, &u->lines[i]);
+    if (u && u->finished) {
+        if (u->installed > 0)
+            loc_plural(b->e->loc, b->lang, "usb.done", u->installed, line, sizeof line, NULL);
+        else
+            snprintf(line, sizeof line, "%s", L(b, "usb.none"));
+        para(b, UI_TEXT, UI_S_HEADING, line, PX_BODY, 1, GAP);
+        int w = dp(b, 240), h = dp(b, 80), x = dp(b, MARGIN);
+        int bi = box(b, UI_BUTTON, UI_S_CHIP_ON, (ui_rect){ x, b->y, w, h }, 1, ACT_BACK, NULL, L(b, "usb.ok"), -1);
+        int th = txt_line_height(b->e->txt, dp(b, 30));
+        text(b, bi, 1, UI_TEXT, UI_S_BAR_TEXT, L(b, "usb.ok"), x, b->y + (h - th) / 2, w, 30, 1, 1,
+             TXT_ALIGN_CENTER, NULL, 0);
+        b->y += h;
+    }
+    end_content(b, dp(b, BAR_H));
+}
+
 void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w, int h, int keep_scroll)
 {
     B b = { .t = t, .e = e, .W = w, .H = h, .lang = e->lang && *e->lang ? e->lang : "en" };
@@ -662,6 +721,7 @@ void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w
     case SCR_DIRECTORY: build_directory(&b, s->kind); break;
     case SCR_SERVICE: build_service(&b, s->id); break;
     case SCR_SEARCH: build_search(&b); break;
+    case SCR_USB: build_usb(&b); break;
     default: build_language(&b); break;
     }
     ui_end(t);

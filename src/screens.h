@@ -21,7 +21,7 @@
 
 enum screen_id {
     SCR_LANGUAGE = 1, SCR_HOME, SCR_TOPIC, SCR_ARTICLE, SCR_DIRECTORY, SCR_SERVICE,
-    SCR_SEARCH, SCR_COUNTRY
+    SCR_SEARCH, SCR_COUNTRY, SCR_USB
 };
 
 /* What a tap asks for; the widget's arg carries the id or code. */
@@ -42,6 +42,23 @@ typedef struct screen_state {
     char kind[32];                      /* directory filter, "" for all */
 } screen_state;
 
+/* What the USB screen shows: the pack being copied, then one line per pack. */
+#define SCREEN_USB_LINES 32
+typedef struct screen_usb_line {
+    char pack[128];                     /* file name on the stick */
+    char id[FARO_MAX_ID_LEN + 1];       /* pack id ("" if unknown) */
+    long version;
+    int why;                            /* enum install_why */
+} screen_usb_line;
+
+typedef struct screen_usb {
+    int finished, index, count, installed;
+    unsigned long long done, total;     /* bytes of the pack being copied */
+    char pack[128];
+    int nlines;
+    screen_usb_line lines[SCREEN_USB_LINES];
+} screen_usb;
+
 typedef struct screen_env {
     store *st;
     loc_set *loc;
@@ -56,6 +73,7 @@ typedef struct screen_env {
     const char *kbd;                    /* keyboard layout shown ("" = the language's) */
     const char *country;                /* nationality picked in the directory, "" if none */
     const char *city;                   /* where this kiosk is (config), "" if unknown */
+    const screen_usb *usb;              /* the USB screen's state */
 } screen_env;
 
 /* Returns the name of a screen id ("home"), for scripts and logs. */

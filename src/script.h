@@ -10,6 +10,7 @@
  *   key backspace         delete the last character typed
  *   type "text"           type text on a keyboard, one character at a time
  *   wait N[ms|s]          let N of virtual time pass (animations and idle reset run)
+ *   wait-usb N[ms|s]      wait (real time, at most N) until a USB stick has been handled
  *   expect "Text"         some widget on this screen shows Text (substring)
  *   expect-visible "Text" ... and it is inside the visible area
  *   expect-not "Text"     no widget shows Text
@@ -40,6 +41,7 @@ typedef struct script_host {
     int w, h;
     uint64_t now;               /* the virtual clock, ms */
     int (*resize)(struct script_host *host, int w, int h);  /* recreates r */
+    int (*usb_wait)(struct script_host *host, long ms);     /* 0 once a stick was handled */
 } script_host;
 
 /* Runs the script at path.  Returns 0 when every line passed, else a
