@@ -23,6 +23,7 @@
 #include "pack_build.h"
 #include "install.h"
 #include "lcheck.h"
+#include "pin.h"
 #include "sig.h"
 #include "state.h"
 #include "store.h"
@@ -39,6 +40,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: faro-pack lint DIR\n"
             "       faro-pack locale check [DIR] [-v]\n"
+            "       faro-pack pin set DATA_DIR | pin hash   (PIN on standard input)\n"
             "       faro-pack build DIR -o OUT.faro\n"
             "       faro-pack keygen -p KEY.pub -s KEY.key\n"
             "       faro-pack sign PACK.faro -s KEY.key [-t TRUSTED-COMMENT]\n"
@@ -346,6 +348,7 @@ static const struct command {
     { "install", cmd_install },
     { "publish", catalog_publish_main },      /* catalog.c (the sync issue) */
     { "locale", lcheck_main },                /* lcheck.c: locale check [DIR] [-v] */
+    { "pin", pin_main },                      /* pin.c: pin set DATA_DIR | pin hash */
 };
 
 int main(int argc, char **argv)
