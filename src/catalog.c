@@ -538,6 +538,19 @@ static long long previous_version(const char *out_dir)
     return v;
 }
 
+/* Static servers derive ETag and Last-Modified from the file's mtime in
+ * whole seconds and its size (nginx, Apache): two catalogs of one size
+ * published within a second would look unchanged.  So the new catalog's
+ * mtime is made at least one second later than the previous one's. */
+static void bump_mtime(const char *path, const struct stat *old)
+{
+    struct stat now;
+    if (old->st_mtime == 0 || stat(path, &now) != 0 || now.st_mtime > old->st_mtime)
+        return;
+    struct timespec t[2] = { { old->st_mtime + 1, 0 }, { old->st_mtime + 1, 0 } };
+    utimensat(AT_FDCWD, path, t, 0);
+}
+
 /* Writes text to OUT/catalog.new, signs it, renames signature then catalog. */
 static int write_catalog(const publish_opts *o, const sig_seckey *sk, long long version,
                          const char *text, size_t len, char *err, size_t errlen)
@@ -549,6 +562,8 @@ static int write_catalog(const publish_opts *o, const sig_seckey *sk, long long 
     snprintf(final, sizeof final, "%s/catalog", o->out_dir);
     snprintf(final_sig, sizeof final_sig, "%s.minisig", final);
     snprintf(comment, sizeof comment, "faro-catalog version %lld", version);
+    struct stat old = { 0 };
+    stat(final, &old);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644), rc = FARO_EIO;
     if (fd >= 0 && write(fd, text, len) == (ssize_t)len && fsync(fd) == 0)
         rc = 0;
@@ -558,6 +573,8 @@ static int write_catalog(const publish_opts *o, const sig_seckey *sk, long long 
         snprintf(err, errlen, "%.300s: %s", tmp, strerror(errno));
     if (rc == 0)
         rc = sig_sign_file(sk, tmp, tmp_sig, comment, err, errlen);
+    if (rc == 0)
+        bump_mtime(tmp, &old);
     if (rc == 0 && (rename(tmp_sig, final_sig) < 0 || rename(tmp, final) < 0)) {
         snprintf(err, errlen, "%.300s: %s", final, strerror(errno));
         rc = FARO_EIO;

@@ -12,6 +12,7 @@
  *                            *.faro files, or with /all to every request
  *   GET /__stats             "requests R\nbytes_out B\nlast_range_start S\n
  *                             last_status C\n" since the last /__reset
+ *                            (S: the last Range start asked for, -1: none)
  *   GET /__reset             zero the stats
  *
  * Behaviours: normal, 404, 500, 416, short (body 1000 bytes shorter than the
@@ -216,8 +217,9 @@ static int serve_fault_early(int fd, const request *rq)
 
 static void etag_of(const struct stat *st, int changed, char *out, size_t size)
 {
-    snprintf(out, size, "\"%llx-%lx%s\"", (unsigned long long)st->st_size,
-             (long)st->st_mtim.tv_sec, changed ? "-changed" : "");
+    snprintf(out, size, "\"%llx-%llx-%lx.%lx%s\"", (unsigned long long)st->st_ino,
+             (unsigned long long)st->st_size, (long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+             changed ? "-changed" : "");
 }
 
 static void serve_file(int fd, const request *rq, int faulty)
@@ -295,7 +297,8 @@ static void serve(int fd)
         return;
     }
     __atomic_add_fetch(&sh->requests, 1, __ATOMIC_SEQ_CST);
-    sh->last_range_start = rq.range_start;
+    if (rq.range_start >= 0)
+        sh->last_range_start = rq.range_start;
     size_t len = strlen(rq.path);
     int faulty = !mode_is("normal") && (sh->all || (len > 5 && !strcmp(rq.path + len - 5, ".faro")));
     if (faulty && serve_fault_early(fd, &rq))
