@@ -47,4 +47,7 @@ echo "binary_kb: $(( $(stat -c %s "$T/faro.stripped") / 1024 )) KB"
 
 # the text engine's figures
 [ -x "$BUILD/tools/txtbench" ] && "$BUILD/tools/txtbench"
+
+# network sync from a local nginx: poll_nochange_bytes, http_install_mb_per_s, download_rss_growth_mb (200 MB pack)
+[ -x "$BUILD/tools/syncbench" ] && "$BUILD/tools/syncbench" 2>/dev/null | grep -E '^(poll_nochange_bytes|http_install_mb_per_s|download_rss_growth_mb):'
 exit 0

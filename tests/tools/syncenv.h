@@ -37,14 +37,14 @@
 
 #define ENV_PATH 1024
 
-static const char *env_build(void)
+static inline const char *env_build(void)
 {
     const char *b = getenv("BUILD");
     return b && *b ? b : "build";
 }
 
-static int env_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int env_sh(const char *fmt, ...)
+static inline int env_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int env_sh(const char *fmt, ...)
 {
     char cmd[4 * ENV_PATH];
     va_list ap;
@@ -57,7 +57,7 @@ static int env_sh(const char *fmt, ...)
     return rc;
 }
 
-static int env_write(const char *path, const char *text)
+static inline int env_write(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -69,7 +69,7 @@ static int env_write(const char *path, const char *text)
 /* ---- processes ---- */
 
 /* A free TCP port on 127.0.0.1 (bound, read, closed). */
-static int env_free_port(void)
+static inline int env_free_port(void)
 {
     struct sockaddr_in a;
     socklen_t alen = sizeof a;
@@ -84,7 +84,7 @@ static int env_free_port(void)
 }
 
 /* Waits (bounded: 10 s) until something accepts connections on port. */
-static int env_wait_port(int port)
+static inline int env_wait_port(int port)
 {
     for (int i = 0; i < 1000; i++) {
         struct sockaddr_in a;
@@ -104,7 +104,7 @@ static int env_wait_port(int port)
 }
 
 /* Starts faultserver serving root; returns its port (pid in *pid) or -1. */
-static int env_start_faultserver(const char *root, pid_t *pid)
+static inline int env_start_faultserver(const char *root, pid_t *pid)
 {
     char exe[ENV_PATH], line[64] = "";
     int fds[2], port = -1;
@@ -132,7 +132,7 @@ static int env_start_faultserver(const char *root, pid_t *pid)
 
 /* Starts nginx (one process, current user, daemon off) serving root from
  * dir/nginx; returns its port (pid in *pid) or -1. */
-static int env_start_nginx(const char *dir, const char *root, pid_t *pid)
+static inline int env_start_nginx(const char *dir, const char *root, pid_t *pid)
 {
     char prefix[ENV_PATH + 8], conf[ENV_PATH + 24], text[12 * ENV_PATH];
     int port = env_free_port();
@@ -163,7 +163,7 @@ static int env_start_nginx(const char *dir, const char *root, pid_t *pid)
     return port;
 }
 
-static void env_stop(pid_t pid)
+static inline void env_stop(pid_t pid)
 {
     if (pid > 0) {
         kill(pid, SIGTERM);
@@ -172,7 +172,7 @@ static void env_stop(pid_t pid)
 }
 
 /* GET a small URL into buf (for faultserver control).  Returns 0 or -1. */
-static size_t env_collect(char *p, size_t size, size_t n, void *user)
+static inline size_t env_collect(char *p, size_t size, size_t n, void *user)
 {
     char *buf = user;
     size_t have = strlen(buf), add = size * n;
@@ -183,7 +183,7 @@ static size_t env_collect(char *p, size_t size, size_t n, void *user)
     return size * n;
 }
 
-static int env_get(int port, const char *path, char *buf)
+static inline int env_get(int port, const char *path, char *buf)
 {
     char url[256];
     buf[0] = '\0';
@@ -198,7 +198,7 @@ static int env_get(int port, const char *path, char *buf)
     return rc;
 }
 
-static int env_mode(int port, const char *mode)
+static inline int env_mode(int port, const char *mode)
 {
     char path[128], buf[1024];
     snprintf(path, sizeof path, "/__mode/%s", mode);
@@ -206,7 +206,7 @@ static int env_mode(int port, const char *mode)
 }
 
 /* A number from faultserver's /__stats ("name N" lines). */
-static long long env_stat(int port, const char *name)
+static inline long long env_stat(int port, const char *name)
 {
     char buf[1024];
     if (env_get(port, "/__stats", buf) < 0)
@@ -219,7 +219,7 @@ static long long env_stat(int port, const char *name)
 
 /* Builds content-mini as `version` with the Safety topic titled `title`
  * into out (signed with key when key != NULL).  Returns 0 or -1. */
-static int env_make_pack(const char *tmp, int version, const char *title, const char *out,
+static inline int env_make_pack(const char *tmp, int version, const char *title, const char *out,
                          const sig_seckey *key)
 {
     char src[ENV_PATH], err[FARO_MAX_ERRLEN], sig[ENV_PATH + 64];
@@ -247,7 +247,7 @@ static int env_make_pack(const char *tmp, int version, const char *title, const 
 
 /* Turns pack `path` into pack id `id` padded with a media row of `bytes`
  * zero bytes, then signs it.  Returns 0 or -1. */
-static int env_pad_pack(const char *path, const char *id, long long bytes, const sig_seckey *key)
+static inline int env_pad_pack(const char *path, const char *id, long long bytes, const sig_seckey *key)
 {
     char sql[512], err[FARO_MAX_ERRLEN], sig[ENV_PATH + 64];
     sqlite3 *db = NULL;
@@ -268,7 +268,7 @@ static int env_pad_pack(const char *path, const char *id, long long bytes, const
 }
 
 /* faro-pack publish --key key [extra...] in out */
-static int env_publish(const char *key, const char *in, const char *out, const char *extra1,
+static inline int env_publish(const char *key, const char *in, const char *out, const char *extra1,
                        const char *extra2)
 {
     const char *argv[10];
@@ -289,7 +289,7 @@ static int env_publish(const char *key, const char *in, const char *out, const c
 }
 
 /* A kiosk data folder trusting pub for scope (keys/publisher.pub + .scope). */
-static int env_make_kiosk(const char *dir, const char *pub, const char *scope)
+static inline int env_make_kiosk(const char *dir, const char *pub, const char *scope)
 {
     char line[256], path[ENV_PATH + 32];
     if (env_sh("rm -rf '%s' && mkdir -p '%s/keys' && cp '%s' '%s/keys/publisher.pub'", dir, dir, pub, dir) != 0)
@@ -300,7 +300,7 @@ static int env_make_kiosk(const char *dir, const char *pub, const char *scope)
 }
 
 /* "name size hash" of every file in dir, sorted by name, into out. */
-static void env_snapshot(const char *dir, char *out, size_t size)
+static inline void env_snapshot(const char *dir, char *out, size_t size)
 {
     char path[ENV_PATH + 300], err[FARO_MAX_ERRLEN], hex[2 * SIG_HASH_BYTES + 1];
     dir = dir ? dir : ".";
