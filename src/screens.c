@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Sizes in dp (1 dp = 1 px on a 1280 x 800 screen). */
 #define BAR_H       96
@@ -458,26 +459,185 @@ static void chips(B *b, const char *active)
     b->y += h + dp(b, GAP);
 }
 
+/* 1 if `code` is in the ';' list (or the list is "*" and any is 1). */
+static int list_has(const char *list, const char *code, int any)
+{
+    size_t n = strlen(code);
+    if (any && !strcmp(list, "*"))
+        return 1;
+    for (const char *p = list; n && *p;) {
+        size_t k = strcspn(p, ";");
+        if (k == n && !strncmp(p, code, n))
+            return 1;
+        p += k + (p[k] == ';');
+    }
+    return 0;
+}
+
+/* Which group a service falls in for this reader: what concerns them first. */
+enum dir_group { G_CONSULATE, G_FAMILY, G_NEAR, G_FOR_YOU, G_OTHER, G_COUNT };
+
+static int dir_group(const screen_env *e, const struct store_service *s)
+{
+    const char *c = e->country;
+    int mine = *c && list_has(s->nationalities, c, 0);
+    if (mine && !strcmp(s->kind, "consulate"))
+        return G_CONSULATE;
+    if (!strcmp(s->kind, "family"))
+        return G_FAMILY;
+    if (!strcmp(s->kind, "consulate"))
+        return G_OTHER;                     /* other countries' consulates last */
+    if (*e->city && !strcasecmp(s->city, e->city))
+        return G_NEAR;
+    if (*c && list_has(s->nationalities, c, 1))
+        return G_FOR_YOU;
+    return G_OTHER;
+}
+
+/* "Your country: Haití" with a Change button, or "Choose your country". */
+static void country_row(B *b)
+{
+    char line[256], name[128];
+    int x = dp(b, MARGIN), w = content_w(b), h = dp(b, 72);
+    if (*b->e->country) {
+        intl_country_name(b->e->country, b->lang, name, sizeof name);
+        loc_format(b->e->loc, b->lang, "dir.country", line, sizeof line, "country", name, NULL);
+    } else {
+        snprintf(line, sizeof line, "%s", L(b, "dir.choose_country"));
+    }
+    int bi = box(b, UI_BUTTON, UI_S_BUTTON, (ui_rect){ x, b->y, w, h }, 1, ACT_COUNTRY_PICK, NULL, line, -1);
+    icon(b, bi, 1, UI_S_ACCENT, "flag", x + dp(b, 16), b->y + (h - dp(b, 40)) / 2, dp(b, 40));
+    int th = txt_line_height(b->e->txt, dp(b, 26));
+    text(b, bi, 1, UI_TEXT, UI_S_HEADING, line, x + dp(b, 72), b->y + (h - th) / 2, w - dp(b, 130), 26, 1, 1,
+         TXT_ALIGN_START, NULL, 0);
+    icon(b, bi, 1, UI_S_ACCENT, b->rtl ? "chevron_left" : "chevron_right", x + w - dp(b, 52),
+         b->y + (h - dp(b, 36)) / 2, dp(b, 36));
+    b->y += h + dp(b, GAP);
+}
+
+static void service_item(B *b, const struct store_service *s)
+{
+    char sub[512];
+    snprintf(sub, sizeof sub, "%s · %s", kind_label(b, s->kind), s->city);
+    list_item(b, s->name, sub, s->example ? L(b, "service.example_badge") : NULL, ACT_SERVICE, s->id);
+}
+
+/* Services in group order; with a country and no kind filter, each group
+ * gets a heading ("Your consulate", "Family contact", "Near here"...). */
+static void grouped_services(B *b, const store_result *r, int headings)
+{
+    static const char *const keys[G_COUNT] = { "dir.your_consulate", "kind.family", "dir.near",
+                                               "dir.for_you", "dir.others" };
+    char head[256], name[128];
+    for (int g = 0; g < G_COUNT; g++) {
+        int shown = 0;
+        for (int i = 0; i < r->n; i++) {
+            const struct store_service *s = &r->u.services[i];
+            if (dir_group(b->e, s) != g)
+                continue;
+            if (headings && !shown++) {
+                intl_country_name(b->e->country, b->lang, name, sizeof name);
+                loc_format(b->e->loc, b->lang, keys[g], head, sizeof head, "country", name, NULL);
+                b->y += dp(b, 8);
+                para(b, UI_HEADING, UI_S_HEADING, head, PX_H3, 1, 12);
+            }
+            service_item(b, s);
+        }
+    }
+}
+
 static void build_directory(B *b, const char *kind)
 {
     store_result *r = NULL;
-    char err[FARO_MAX_ERRLEN], count[128], sub[512];
+    char err[FARO_MAX_ERRLEN], count[128];
     if (store_services(b->e->st, kind, b->chain, &r, err, sizeof err) != 0)
         return error_screen(b, err);
     bar(b, L(b, "dir.title"));
     begin_content(b);
+    country_row(b);
     chips(b, kind);
     loc_plural(b->e->loc, b->lang, "dir.count", r->n, count, sizeof count, NULL);
     para(b, UI_TEXT, UI_S_MUTED, count, PX_SMALL, 0, 12);
-    for (int i = 0; i < r->n; i++) {
-        const struct store_service *s = &r->u.services[i];
-        snprintf(sub, sizeof sub, "%s · %s", kind_label(b, s->kind), s->city);
-        list_item(b, s->name, sub, s->example ? L(b, "service.example_badge") : NULL, ACT_SERVICE, s->id);
-    }
+    grouped_services(b, r, *b->e->country && !*kind);
     if (r->n == 0)
         notice(b, L(b, "dir.empty"), UI_S_WARN);
     end_content(b, dp(b, BAR_H));
     store_result_free(r);
+}
+
+/* ---- 8. the nationality list ---- */
+
+/* Every country, sorted by the reader's collation (intl_countries). */
+static void all_countries(B *b)
+{
+    (void)b;        /* filled in when intl_countries lands */
+}
+
+/* Countries that some service (a consulate) represents: first in the list. */
+static int listed_countries(B *b, char codes[][4], int max)
+{
+    store_result *r = NULL;
+    char err[FARO_MAX_ERRLEN];
+    int n = 0;
+    if (store_services(b->e->st, "consulate", b->chain, &r, err, sizeof err) != 0)
+        return 0;
+    for (int i = 0; i < r->n; i++) {
+        const char *p = r->u.services[i].nationalities;
+        for (; *p && n < max;) {
+            size_t k = strcspn(p, ";");
+            if (k == 2) {
+                int dup = 0;
+                for (int j = 0; j < n; j++)
+                    dup |= !strncmp(codes[j], p, 2);
+                if (!dup)
+                    snprintf(codes[n++], 4, "%.2s", p);
+            }
+            p += k + (p[k] == ';');
+        }
+    }
+    store_result_free(r);
+    return n;
+}
+
+/* Buttons in a grid, one per country (name in the reader's language). */
+static void country_grid(B *b, const char *const *codes, const char *const *names, int n)
+{
+    int cols = content_w(b) >= dp(b, 900) ? 3 : 2;
+    int cw = (content_w(b) - (cols - 1) * dp(b, 12)) / cols, ch = dp(b, 72);
+    for (int i = 0; i < n; i++) {
+        int x = dp(b, MARGIN) + (i % cols) * (cw + dp(b, 12)), y = b->y + (i / cols) * (ch + dp(b, 12));
+        int on = !strcmp(codes[i], b->e->country);
+        int bi = box(b, UI_BUTTON, on ? UI_S_CHIP_ON : UI_S_BUTTON, (ui_rect){ x, y, cw, ch }, 1, ACT_COUNTRY,
+                     codes[i], names[i], -1);
+        int th = txt_line_height(b->e->txt, dp(b, 24));
+        text(b, bi, 1, UI_TEXT, on ? UI_S_BAR_TEXT : UI_S_HEADING, names[i], x + dp(b, 16), y + (ch - th) / 2,
+             cw - dp(b, 32), 24, 1, 1, TXT_ALIGN_START, NULL, 0);
+    }
+    b->y += ((n + cols - 1) / cols) * (ch + dp(b, 12)) + dp(b, GAP);
+}
+
+static void build_country(B *b)
+{
+    char listed[64][4], names[64][128];
+    const char *codes[65], *labels[65];
+    bar(b, L(b, "country.title"));
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "country.title"), PX_H1, 1, GAP);
+    int n = listed_countries(b, listed, 64);
+    for (int i = 0; i < n; i++) {
+        intl_country_name(listed[i], b->lang, names[i], sizeof names[i]);
+        codes[i] = listed[i];
+        labels[i] = names[i];
+    }
+    if (n > 0) {
+        para(b, UI_HEADING, UI_S_HEADING, L(b, "country.listed"), PX_H3, 1, 12);
+        country_grid(b, codes, labels, n);
+    }
+    all_countries(b);
+    const char *none = "";
+    const char *none_label = L(b, "country.none");
+    country_grid(b, &none, &none_label, 1);
+    end_content(b, dp(b, BAR_H));
 }
 
 /* ---- 6. one service ---- */
@@ -722,6 +882,7 @@ void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w
     case SCR_SERVICE: build_service(&b, s->id); break;
     case SCR_SEARCH: build_search(&b); break;
     case SCR_USB: build_usb(&b); break;
+    case SCR_COUNTRY: build_country(&b); break;
     default: build_language(&b); break;
     }
     ui_end(t);

@@ -174,6 +174,22 @@ static int left_of(script_host *h, const char *a, const char *b)
     return ui_screen_rect(t, ia).x < ui_screen_rect(t, ib).x ? 0 : -1;
 }
 
+/* A's first widget in the scroll area is above B's (list order). */
+static int above(script_host *h, const char *a, const char *b)
+{
+    ui_tree *t = app_tree(h->a);
+    int ia = -1, ib = -1;
+    for (int i = ui_find(t, a, 0); i >= 0 && ia < 0; i = ui_find(t, a, i + 1))
+        if (ui_get(t, i)->in_scroll)
+            ia = i;
+    for (int i = ui_find(t, b, 0); i >= 0 && ib < 0; i = ui_find(t, b, i + 1))
+        if (ui_get(t, i)->in_scroll)
+            ib = i;
+    if (ia < 0 || ib < 0)
+        return -1;
+    return ui_get(t, ia)->r.y < ui_get(t, ib)->r.y ? 0 : -1;
+}
+
 /* Runs one command; returns 0, or -1 with err set. */
 static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err, size_t errlen)
 {
@@ -226,6 +242,9 @@ static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err
     } else if (!strcmp(op, "expect-left") && c->argc == 3) {
         if (left_of(h, a1, c->argv[2]) != 0)
             return fail(err, errlen, path, line, "expected \"%s\" left of the other", a1);
+    } else if (!strcmp(op, "expect-above") && c->argc == 3) {
+        if (above(h, a1, c->argv[2]) != 0)
+            return fail(err, errlen, path, line, "expected \"%s\" above the other in the list", a1);
     } else if (!strcmp(op, "expect-scrolled") && c->argc == 2) {
         if ((ui_scroll_y(t) > 0) != atoi(a1))
             return fail(err, errlen, path, line, "expected scrolled=%s", a1);

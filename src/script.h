@@ -18,6 +18,7 @@
  *   expect-lang CODE      the reader's language ("" on the language screen)
  *   expect-rtl 0|1        the layout is mirrored
  *   expect-left "A" "B"   A is drawn left of B (mirroring checks)
+ *   expect-above "A" "B"  in the scrolled list, A comes before B
  *   expect-scrolled 0|1   the scroll area is (not) at the top
  *   screenshot FILE       write a PNG of the screen now
  *   resize W H            change the screen size
