@@ -17,17 +17,25 @@
  *    character plus, at the same position, one per pair of neighbours; a
  *    query of two or more characters becomes the phrase of its pairs, so
  *    any substring is found, and one character finds itself.
- *  - prefix indexes of 1, 2 and 3 characters make "c*", "co*", "con*" one
- *    look-up instead of a scan over every term.
+ *  - prefix indexes of 1 to 6 characters make every prefix the person
+ *    types on the way to a word one look-up instead of a merge of the
+ *    doclists of every term that starts with it.
  *  - rowids carry the language in their high bits (lang index << 32), so
- *    "the reader's language first" is a rowid range per language, each
- *    ranked with bm25 and LIMITed to what is shown: a short prefix never
- *    ranks the whole collection at once.
+ *    "the reader's language first" is a rowid range per language.
+ *  - ranking is limited to what can be shown: per language, at most
+ *    SEARCH_RANK_CAP matches are scored (bm25, title weighing most) and
+ *    sorted.  When a language has more matches than that (a one-letter
+ *    prefix), its title matches (capped too) come first, then the others:
+ *    a short prefix never ranks the whole collection, and as the person
+ *    types on, the matches fall under the cap and the order is exact.
+ *  - marks (the matched words in a title or snippet) are found by running
+ *    the same tokenizer over that one short text, and the snippet is the
+ *    summary (or notes), cut around its first match when long.
  *
  * Tables: info(format, packs), langs(idx, tag), docs(kind, id, lang, title,
  * summary, body NULL) and the external-content fts5(title, summary, body).
- * Bodies are indexed (Markdown turned to plain text) but not stored: the
- * snippet comes from the summary, which is.
+ * Bodies are indexed (Markdown turned to plain text) but not stored.  The
+ * query connection is read-only, locked once and memory-mapped.
  *
  * Invariants:
  *  1. An index whose info.packs equals the store's pack list (ids and
@@ -56,14 +64,15 @@
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
 
-#define SEARCH_FORMAT      "1"          /* bump when the tokenizer or tables change */
+#define SEARCH_FORMAT      "2"          /* bump when the tokenizer or tables change */
 #define SEARCH_MAX_LANGS   64           /* language buckets; more share the last one */
 #define SEARCH_MAX_WORD    64           /* UTF-16 units of a word looked at */
 #define SEARCH_FOLD_CAP    256          /* UTF-16 units of a folded word */
 #define SEARCH_PACKS_LEN   (FARO_MAX_PACKS * (FARO_MAX_ID_LEN + 24))
-#define SEARCH_SNIPPET_TOKENS 12
-#define MARK_OPEN  '\x02'
-#define MARK_CLOSE '\x03'
+#define SEARCH_MMAP_BYTES  "268435456"  /* map up to 256 MB of the index file */
+#define SEARCH_RANK_CAP    200          /* matches ranked per language and pass */
+#define SEARCH_SNIPPET_BYTES 160        /* a longer summary is cut around its first match */
+#define SEARCH_MAX_QTOKENS 32           /* query tokens used for marking */
 
 #define INDEX_SQL \
     "CREATE TABLE info(key TEXT PRIMARY KEY, value TEXT NOT NULL);" \
@@ -71,13 +80,13 @@
     "CREATE TABLE docs(rowid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, id TEXT NOT NULL," \
     " lang TEXT NOT NULL, title TEXT NOT NULL, summary TEXT NOT NULL, body TEXT);" \
     "CREATE VIRTUAL TABLE fts USING fts5(title, summary, body, content='docs'," \
-    " content_rowid='rowid', tokenize='faro', prefix='1 2 3');" \
-    "INSERT INTO fts(fts, rank) VALUES('rank', 'bm25(10.0, 4.0, 1.0)');"
+    " content_rowid='rowid', tokenize='faro', prefix='1 2 3 4 5 6');"
 
-#define QUERY_SQL \
-    "SELECT rowid, highlight(fts, 0, char(2), char(3))," \
-    " snippet(fts, 1, char(2), char(3), '…', 12) FROM fts" \
-    " WHERE fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 ORDER BY rank LIMIT ?4"
+/* Candidates of one language bucket, in rowid order, capped: ranking
+ * (bm25, title weighing most) is done on these only. */
+#define CANDIDATE_SQL \
+    "SELECT rowid, bm25(fts, 10.0, 4.0, 1.0) FROM fts" \
+    " WHERE fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3 LIMIT ?4"
 
 struct search_index {
     sqlite3 *db;
@@ -755,14 +764,20 @@ static int attach_db(search_index *ix, sqlite3 *db, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
     ix->nlangs = 0;
+    /* sorter in memory; the file mapped (read without copies) and locked
+     * once for the connection, not once per statement */
+    exec(db, "PRAGMA temp_store=MEMORY; PRAGMA locking_mode=EXCLUSIVE;"
+         " PRAGMA mmap_size=" SEARCH_MMAP_BYTES);
     if (sqlite3_prepare_v2(db, "SELECT idx, tag FROM langs ORDER BY idx", -1, &st, NULL))
         goto sql_error;
     while (sqlite3_step(st) == SQLITE_ROW && ix->nlangs < SEARCH_MAX_LANGS)
         snprintf(ix->langs[ix->nlangs++], sizeof ix->langs[0], "%s",
                  (const char *)sqlite3_column_text(st, 1));
     sqlite3_finalize(st);
-    if (sqlite3_prepare_v3(db, QUERY_SQL, -1, SQLITE_PREPARE_PERSISTENT, &ix->q_match, NULL) ||
-        sqlite3_prepare_v3(db, "SELECT kind, id, lang FROM docs WHERE rowid = ?1", -1,
+    if (sqlite3_prepare_v3(db, CANDIDATE_SQL, -1, SQLITE_PREPARE_PERSISTENT, &ix->q_match,
+                           NULL) ||
+        sqlite3_prepare_v3(db, "SELECT kind, id, lang, title, summary FROM docs WHERE rowid = ?1",
+                           -1,
                            SQLITE_PREPARE_PERSISTENT, &ix->q_doc, NULL))
         goto sql_error;
     ix->db = db;
@@ -896,12 +911,32 @@ void search_close(search_index *ix)
 
 /* ================================================================ querying */
 
+/* A folded query token; the last one of a prefix query is a prefix. */
+typedef struct qtoken {
+    char text[SEARCH_FOLD_CAP];
+    int len, prefix;
+} qtoken;
+
+typedef struct query {
+    char expr[3 * SEARCH_MAX_QUERY + 16];         /* every column */
+    char title_expr[3 * SEARCH_MAX_QUERY + 32];   /* "{title} : (expr)" */
+    qtoken tok[SEARCH_MAX_QTOKENS];
+    int ntok, chunk_tokens;
+} query;
+
+/* A match waiting to be ranked. */
+typedef struct candidate {
+    sqlite3_int64 rowid;
+    double score;               /* bm25: lower is better */
+} candidate;
+
 /* The hits object: `pub` first, then room for SEARCH_MAX_HITS. */
 typedef struct hits_box {
     search_hits pub;
     search_hit items[SEARCH_MAX_HITS];
     txt_mark marks[SEARCH_MAX_HITS][2][SEARCH_MAX_MARKS];
     char *block[SEARCH_MAX_HITS];       /* the strings of each hit */
+    candidate cand[2 * SEARCH_RANK_CAP];
 } hits_box;
 
 void search_hits_free(search_hits *h)
@@ -914,9 +949,17 @@ void search_hits_free(search_hits *h)
     free(b);
 }
 
-static int count_token(void *ctx, int colocated, const char *text, int len, int start, int end)
+/* ---- the expression ---- */
+
+static int keep_qtoken(void *ctx, int colocated, const char *text, int len, int start, int end)
 {
-    (*(int *)ctx)++;
+    query *q = ctx;
+    q->chunk_tokens++;
+    if (q->ntok < SEARCH_MAX_QTOKENS && len < SEARCH_FOLD_CAP) {
+        memcpy(q->tok[q->ntok].text, text, (size_t)len);
+        q->tok[q->ntok].len = len;
+        q->tok[q->ntok++].prefix = 0;
+    }
     return 0;
 }
 
@@ -949,62 +992,129 @@ static void put_word(char *expr, size_t *used, const char *w, size_t n, int pref
     expr[*used] = '\0';
 }
 
-/* Turns what the person typed into an FTS5 expression: every word that
- * has tokens, quoted, the last one a prefix unless a space follows it.
- * expr needs 3 * len + 8 bytes.  Returns the number of words. */
-static int build_match(tok *t, const char *q, size_t len, char *expr)
+/* Turns what the person typed into FTS5 expressions: every word that has
+ * tokens, quoted (so nothing typed is FTS5 syntax), the last one a prefix
+ * unless a space follows it; keeps the folded tokens for marking.
+ * Returns the number of words. */
+static int build_match(tok *t, const char *text, size_t len, query *q)
 {
-    size_t used = 0, i = 0, sp;
+    size_t used = 0, i = 0, sp, last_n = 0;
     const char *last = NULL;
-    size_t last_n = 0;
-    int words = 0;
-    expr[0] = '\0';
+    int words = 0, prefix;
+    q->ntok = 0;
     while (i < len) {
-        if (is_space_at(q + i, &sp) && i + sp <= len) {
+        if (is_space_at(text + i, &sp) && i + sp <= len) {
             i += sp;
             continue;
         }
         size_t start = i;
-        while (i < len && !(is_space_at(q + i, &sp) && i + sp <= len))
+        while (i < len && !(is_space_at(text + i, &sp) && i + sp <= len))
             i++;
-        int ntok = 0;
-        tok_run(t, TOK_QUERY, q + start, (int)(i - start), count_token, &ntok);
-        if (ntok == 0)
+        q->chunk_tokens = 0;
+        tok_run(t, TOK_QUERY, text + start, (int)(i - start), keep_qtoken, q);
+        if (q->chunk_tokens == 0)
             continue;
         if (last)
-            put_word(expr, &used, last, last_n, 0);
-        last = q + start;
+            put_word(q->expr, &used, last, last_n, 0);
+        last = text + start;
         last_n = i - start;
         words++;
     }
+    q->expr[used] = '\0';
+    prefix = last && i == last_n + (size_t)(last - text);
     if (last)
-        put_word(expr, &used, last, last_n, i == last_n + (size_t)(last - q));
+        put_word(q->expr, &used, last, last_n, prefix);
+    if (prefix && q->ntok > 0)
+        q->tok[q->ntok - 1].prefix = 1;
+    snprintf(q->title_expr, sizeof q->title_expr, "{title} : (%s)", q->expr);
     return words;
 }
 
-/* Copies src into dst without the MARK_OPEN/MARK_CLOSE bytes, recording
- * the marked byte ranges.  Returns the bytes written (NUL added). */
-static size_t strip_marks(const char *src, char *dst, txt_mark *marks, int *nmarks)
+/* ---- marks and snippets ---- */
+
+typedef struct mark_ctx {
+    const query *q;
+    txt_mark *marks;
+    int n;
+} mark_ctx;
+
+static int token_matches(const query *q, const char *text, int len)
 {
-    size_t n = 0;
-    int open = -1;
-    *nmarks = 0;
-    for (; *src; src++) {
-        if (*src == MARK_OPEN) {
-            open = (int)n;
-        } else if (*src == MARK_CLOSE) {
-            if (open >= 0 && *nmarks < SEARCH_MAX_MARKS)
-                marks[(*nmarks)++] = (txt_mark){ open, (int)n };
-            open = -1;
-        } else {
-            dst[n++] = *src;
-        }
+    for (int i = 0; i < q->ntok; i++) {
+        const qtoken *k = &q->tok[i];
+        if ((len == k->len || (k->prefix && len > k->len)) &&
+            memcmp(text, k->text, (size_t)k->len) == 0)
+            return 1;
     }
-    if (open >= 0 && *nmarks < SEARCH_MAX_MARKS && (int)n > open)
-        marks[(*nmarks)++] = (txt_mark){ open, (int)n };
-    dst[n] = '\0';
-    return n;
+    return 0;
 }
+
+/* Marks a document token that is one of the query's (overlaps merged). */
+static int mark_token(void *ctx, int colocated, const char *text, int len, int start, int end)
+{
+    mark_ctx *m = ctx;
+    if (!token_matches(m->q, text, len))
+        return 0;
+    if (m->n > 0 && start <= m->marks[m->n - 1].end) {
+        if (end > m->marks[m->n - 1].end)
+            m->marks[m->n - 1].end = end;
+    } else if (m->n < SEARCH_MAX_MARKS) {
+        m->marks[m->n++] = (txt_mark){ start, end };
+    }
+    return 0;
+}
+
+static int find_marks(tok *t, const query *q, const char *text, txt_mark *marks)
+{
+    mark_ctx m = { q, marks, 0 };
+    tok_run(t, TOK_DOCUMENT, text, (int)strlen(text), mark_token, &m);
+    return m.n;
+}
+
+/* Start of the character at or after i (UTF-8). */
+static size_t char_start(const char *s, size_t i)
+{
+    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
+/* Cuts a long summary to SEARCH_SNIPPET_BYTES around its first mark, at
+ * spaces when there are any nearby, with "…" where it was cut; moves the
+ * marks with it.  dst has SEARCH_SNIPPET_BYTES + 8 bytes. */
+static void make_snippet(const char *src, txt_mark *marks, int *nmarks, char *dst)
+{
+    size_t len = strlen(src), from = 0, to = len, k, used = 0;
+    int n = 0;
+    if (len > SEARCH_SNIPPET_BYTES) {
+        if (*nmarks > 0 && marks[0].start > 40)
+            from = char_start(src, (size_t)marks[0].start - 40);
+        for (k = from; from > 0 && k < from + 20 && k < len; k++)
+            if (src[k] == ' ') {
+                from = k + 1;
+                break;
+            }
+        to = from + SEARCH_SNIPPET_BYTES < len ? from + SEARCH_SNIPPET_BYTES : len;
+        while (to < len && to > from && ((unsigned char)src[to] & 0xC0) == 0x80)
+            to--;
+        for (k = to; to < len && k > to - 30 && k > from; k--)
+            if (src[k] == ' ') {
+                to = k;
+                break;
+            }
+    }
+    if (from > 0)
+        used += (size_t)sprintf(dst, "…");
+    memcpy(dst + used, src + from, to - from);
+    snprintf(dst + used + (to - from), 8, "%s", to < len ? "…" : "");
+    for (int i = 0; i < *nmarks; i++)
+        if ((size_t)marks[i].start >= from && (size_t)marks[i].end <= to)
+            marks[n++] = (txt_mark){ marks[i].start - (int)from + (int)used,
+                                     marks[i].end - (int)from + (int)used };
+    *nmarks = n;
+}
+
+/* ---- hits ---- */
 
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -1021,61 +1131,113 @@ static int have_hit(const hits_box *b, int kind, const char *id)
     return 0;
 }
 
-/* Adds the hit of the current q_match row (rowid, title, snippet) unless
- * it is there already.  0, or FARO_ENOMEM. */
-static int add_hit(search_index *ix, hits_box *b, sqlite3_stmt *m)
+/* Fills hit k from the docs row in d; 0 or FARO_ENOMEM. */
+static int fill_hit(search_index *ix, hits_box *b, const query *q, sqlite3_stmt *d)
+{
+    int k = b->pub.n;
+    search_hit *h = &b->items[k];
+    const char *id = col_text(d, 1), *lang = col_text(d, 2), *title = col_text(d, 3);
+    size_t lid = strlen(id) + 1, llang = strlen(lang) + 1, ltitle = strlen(title) + 1;
+    char *blk = malloc(lid + llang + ltitle + SEARCH_SNIPPET_BYTES + 8);
+    if (!blk)
+        return FARO_ENOMEM;
+    h->kind = sqlite3_column_int(d, 0);
+    h->id = memcpy(blk, id, lid);
+    h->lang = memcpy(blk + lid, lang, llang);
+    h->title = memcpy(blk + lid + llang, title, ltitle);
+    h->title_marks = b->marks[k][0];
+    h->ntitle_marks = find_marks(ix->tok, q, title, b->marks[k][0]);
+    h->snippet = blk + lid + llang + ltitle;
+    h->snippet_marks = b->marks[k][1];
+    h->nsnippet_marks = find_marks(ix->tok, q, col_text(d, 4), b->marks[k][1]);
+    make_snippet(col_text(d, 4), b->marks[k][1], &h->nsnippet_marks, blk + lid + llang + ltitle);
+    b->block[k] = blk;
+    b->pub.n++;
+    return 0;
+}
+
+/* Adds the document `rowid` unless its article or service is there already. */
+static int add_hit(search_index *ix, hits_box *b, const query *q, sqlite3_int64 rowid)
 {
     sqlite3_stmt *d = ix->q_doc;
-    int rc = 0, k = b->pub.n;
-    sqlite3_bind_int64(d, 1, sqlite3_column_int64(m, 0));
-    if (sqlite3_step(d) == SQLITE_ROW &&
-        !have_hit(b, sqlite3_column_int(d, 0), col_text(d, 1))) {
-        const char *id = col_text(d, 1), *lang = col_text(d, 2);
-        const char *title = col_text(m, 1), *snip = col_text(m, 2);
-        size_t lid = strlen(id) + 1, llang = strlen(lang) + 1, ltitle = strlen(title) + 1;
-        char *blk = malloc(lid + llang + ltitle + strlen(snip) + 1);
-        search_hit *h = &b->items[k];
-        if (!blk) {
-            rc = FARO_ENOMEM;
-            goto done;
-        }
-        h->kind = sqlite3_column_int(d, 0);
-        h->id = memcpy(blk, id, lid);
-        h->lang = memcpy(blk + lid, lang, llang);
-        h->title = blk + lid + llang;
-        strip_marks(title, blk + lid + llang, b->marks[k][0], &h->ntitle_marks);
-        h->snippet = blk + lid + llang + ltitle;
-        strip_marks(snip, blk + lid + llang + ltitle, b->marks[k][1], &h->nsnippet_marks);
-        h->title_marks = b->marks[k][0];
-        h->snippet_marks = b->marks[k][1];
-        b->block[k] = blk;
-        b->pub.n++;
-    }
-done:
+    int rc = 0;
+    sqlite3_bind_int64(d, 1, rowid);
+    if (sqlite3_step(d) == SQLITE_ROW && !have_hit(b, sqlite3_column_int(d, 0), col_text(d, 1)))
+        rc = fill_hit(ix, b, q, d);
     sqlite3_reset(d);
     return rc;
 }
 
-/* Runs the match in language bucket `bucket` (1-based), adding hits until
- * `limit`.  0 or a negative FARO_E* code. */
-static int query_bucket(search_index *ix, hits_box *b, const char *expr, int bucket,
-                        int limit, char *err, size_t errlen)
+/* ---- ranking ---- */
+
+static int cmp_candidate(const void *a, const void *b)
+{
+    const candidate *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score < y->score ? -1 : 1;
+    return (x->rowid > y->rowid) - (x->rowid < y->rowid);
+}
+
+static int have_candidate(const candidate *c, int n, sqlite3_int64 rowid)
+{
+    for (int i = 0; i < n; i++)
+        if (c[i].rowid == rowid)
+            return 1;
+    return 0;
+}
+
+/* Appends up to SEARCH_RANK_CAP matches of expr in bucket to c[n..),
+ * sorted among themselves; returns the new n or FARO_ESQL. */
+static int gather(search_index *ix, const char *expr, int bucket, candidate *c, int n)
 {
     sqlite3_stmt *m = ix->q_match;
-    int rc = 0, step = SQLITE_DONE;
+    int start = n, step;
     sqlite3_bind_text(m, 1, expr, -1, SQLITE_STATIC);
     sqlite3_bind_int64(m, 2, (sqlite3_int64)bucket << 32);
     sqlite3_bind_int64(m, 3, ((sqlite3_int64)bucket << 32) | 0xFFFFFFFF);
-    sqlite3_bind_int(m, 4, limit);
-    while (b->pub.n < limit && (step = sqlite3_step(m)) == SQLITE_ROW && rc == 0)
-        rc = add_hit(ix, b, m);
-    if (rc == 0 && b->pub.n < limit && step != SQLITE_DONE)
-        rc = fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(ix->db));
-    else if (rc)
-        fail(err, errlen, rc, "out of memory");
+    sqlite3_bind_int(m, 4, SEARCH_RANK_CAP);
+    while ((step = sqlite3_step(m)) == SQLITE_ROW)
+        c[n++] = (candidate){ sqlite3_column_int64(m, 0), sqlite3_column_double(m, 1) };
     sqlite3_reset(m);
     sqlite3_clear_bindings(m);
-    return rc;
+    if (step != SQLITE_DONE)
+        return FARO_ESQL;
+    qsort(c + start, (size_t)(n - start), sizeof *c, cmp_candidate);
+    return n;
+}
+
+/* The candidates of one bucket, ranked, into c[0..]: all matches when
+ * there are at most SEARCH_RANK_CAP (exact bm25 order); when there are
+ * more, the (capped) title matches first, then the other capped matches,
+ * so that a short prefix never ranks the whole collection.  Returns the
+ * count or FARO_ESQL. */
+static int rank_bucket(search_index *ix, const query *q, int bucket, candidate *c)
+{
+    candidate *all = c + SEARCH_RANK_CAP;
+    int nall = gather(ix, q->expr, bucket, all, 0), n, i;
+    if (nall < SEARCH_RANK_CAP) {
+        memmove(c, all, (size_t)(nall > 0 ? nall : 0) * sizeof *c);
+        return nall;
+    }
+    if ((n = gather(ix, q->title_expr, bucket, c, 0)) < 0)
+        return n;
+    int ntitle = n;
+    for (i = 0; i < nall; i++)          /* writes never pass the reads: n <= CAP + i */
+        if (!have_candidate(c, ntitle, all[i].rowid))
+            c[n++] = all[i];
+    return n;
+}
+
+/* One language bucket: adds its best hits until there are `limit`. */
+static int query_bucket(search_index *ix, hits_box *b, const query *q, int bucket,
+                        int limit, char *err, size_t errlen)
+{
+    int n = rank_bucket(ix, q, bucket, b->cand), rc = 0;
+    if (n < 0)
+        return fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(ix->db));
+    for (int i = 0; i < n && b->pub.n < limit && rc == 0; i++)
+        rc = add_hit(ix, b, q, b->cand[i].rowid);
+    return rc ? fail(err, errlen, rc, "out of memory") : 0;
 }
 
 /* The buckets in the order they are asked: the chain's, then the rest. */
@@ -1106,27 +1268,30 @@ static size_t query_len(const char *q)
     return n;
 }
 
-int search_query(search_index *ix, const char *query, const char *const *langs,
+int search_query(search_index *ix, const char *text, const char *const *langs,
                  int limit, search_hits **out, char *err, size_t errlen)
 {
-    char expr[3 * SEARCH_MAX_QUERY + 16];
     int order[SEARCH_MAX_LANGS], norder, rc = 0;
-    hits_box *b;
+    query *q = NULL;
+    hits_box *b = NULL;
     *out = NULL;
-    if (!ix || !ix->db || !query || limit < 1 || limit > SEARCH_MAX_HITS)
+    if (!ix || !ix->db || !text || limit < 1 || limit > SEARCH_MAX_HITS)
         return fail(err, errlen, FARO_EINVAL, "search: bad arguments");
-    if (!ix->tok && !(ix->tok = tok_new()))
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
-    if (!(b = calloc(1, sizeof *b)))
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
+    if ((!ix->tok && !(ix->tok = tok_new())) || !(q = malloc(sizeof *q)) ||
+        !(b = calloc(1, sizeof *b))) {
+        rc = fail(err, errlen, FARO_ENOMEM, "out of memory");
+        goto done;
+    }
     b->pub.hits = b->items;
-    if (build_match(ix->tok, query, query_len(query), expr) > 0) {
+    if (build_match(ix->tok, text, query_len(text), q) > 0) {
         norder = bucket_order(ix, langs, order);
         for (int i = 0; i < norder && b->pub.n < limit && rc == 0; i++)
-            rc = query_bucket(ix, b, expr, order[i], limit, err, errlen);
+            rc = query_bucket(ix, b, q, order[i], limit, err, errlen);
     }
+done:
+    free(q);
     if (rc < 0) {
-        search_hits_free(&b->pub);
+        search_hits_free(b ? &b->pub : NULL);
         return rc;
     }
     *out = &b->pub;

@@ -50,4 +50,6 @@ echo "binary_kb: $(( $(stat -c %s "$T/faro.stripped") / 1024 )) KB"
 
 # network sync from a local nginx: poll_nochange_bytes, http_install_mb_per_s, download_rss_growth_mb (200 MB pack)
 [ -x "$BUILD/tools/syncbench" ] && "$BUILD/tools/syncbench" 2>/dev/null | grep -E '^(poll_nochange_bytes|http_install_mb_per_s|download_rss_growth_mb):'
+# search over 20,000 article and 5,000 service texts in 8 languages (tests/tools/searchbench.c)
+[ -x "$BUILD/tools/searchbench" ] && "$BUILD/tools/searchbench"
 exit 0
