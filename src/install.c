@@ -437,30 +437,38 @@ static int write_failed(struct job *j, int e)
                 strerror(e));
 }
 
-/* Reads exactly `size` bytes from src into out; then insists on EOF. */
+/* The read error of a source, after `copied` bytes. */
+static int read_failed(struct job *j, unsigned long long copied, unsigned long long size, int e)
+{
+    return done(j, INSTALL_READ_ERROR, "%s: read error after %llu of %llu bytes: %s", j->name,
+                copied, size, strerror(e));
+}
+
+/* Reads exactly `size` bytes from src into out; then insists on EOF.  The
+ * "read" fault makes the source fail exactly halfway. */
 static int copy_bytes(struct job *j, int src, int out, unsigned long long size, unsigned char *buf)
 {
     unsigned long long copied = 0;
+    int broken = 0;
     while (copied < size) {
         size_t want = size - copied < INSTALL_CHUNK ? (size_t)(size - copied) : INSTALL_CHUNK;
-        ssize_t n = read(src, buf, want);
+        if (!broken && copied + want >= size / 2 && fault("read"))
+            broken = 1, want = (size_t)(size / 2 - copied);
+        ssize_t n = want ? read(src, buf, want) : 0;
         if (n < 0 && errno == EINTR)
             continue;
-        if (n > 0 && copied + (unsigned long long)n >= size / 2 && fault("read")) {
-            n = -1;
-            errno = EIO;
-        }
         if (n < 0)
-            return done(j, INSTALL_READ_ERROR, "%s: read error after %llu of %llu bytes: %s",
-                        j->name, copied, size, strerror(errno));
-        if (n == 0)
+            return read_failed(j, copied, size, errno);
+        if (n == 0 && !broken)
             return done(j, INSTALL_CHANGED, "%s: shrank while being copied (%llu of %llu bytes)",
                         j->name, copied, size);
-        if (write_all(out, buf, (size_t)n) != 0)
+        if (n > 0 && write_all(out, buf, (size_t)n) != 0)
             return write_failed(j, errno);
         copied += (unsigned long long)n;
-        if (j->progress)
+        if (j->progress && n > 0)
             j->progress(j->user, j->name, copied, size);
+        if (broken)
+            return read_failed(j, copied, size, EIO);
     }
     if (read(src, buf, 1) != 0)
         return done(j, INSTALL_CHANGED, "%s: grew while being copied (more than %llu bytes)",
