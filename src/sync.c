@@ -33,9 +33,13 @@
  *     resumed with Range + If-Range (its ETag in .part.etag); it is thrown
  *     away when the hash does not match the catalog, when it is longer
  *     than the catalog says, or when the server answers 200 to the resume.
- *  6. A pack the installer refused is remembered (sync.refused.<id> =
- *     "VERSION HASH") and not downloaded again until the catalog lists
- *     other bytes: a metered link does not pay twice for the same refusal.
+ *  6. A pack the installer refused for a reason the same bytes would meet
+ *     again (signature, key, scope, version, not a pack) is remembered
+ *     (sync.refused.<id> = "VERSION HASH") and not downloaded again until
+ *     the catalog lists other bytes: a metered link does not pay twice for
+ *     one refusal.  A full disk or a storage error is retried next poll.
+ *  7. Before a download starts, the folder must have room for the missing
+ *     bytes twice (the download and the installer's staged copy).
  *
  * States of one poll (function in brackets):
  *
@@ -68,6 +72,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +80,7 @@
 #define SYNC_MAX_ERRBODY    65536   /* body of an error response, read and dropped */
 #define SYNC_VALIDATOR_MAX  128     /* an ETag or Last-Modified value */
 #define SYNC_PATH_MAX       1024
+#define SYNC_DISK_SPARE     (8ull << 20)  /* free space kept beyond a download */
 
 typedef struct sync_err {
     char key[48], arg[128], detail[FARO_MAX_ERRLEN];
@@ -608,6 +614,17 @@ static int check_hash(int fd, const catalog_entry *ce, const char *url, sync_err
     return 0;
 }
 
+/* Is there room for `bytes` more in the download folder, and as much
+ * again for the installer's staged copy, plus a margin? */
+static int room_for(sync_ctx *s, unsigned long long bytes)
+{
+    struct statvfs v;
+    if (statvfs(s->dl_dir, &v) != 0)
+        return 1;                       /* unknown: let the write fail clearly */
+    unsigned long long avail = (unsigned long long)v.f_bavail * v.f_frsize;
+    return avail >= 2 * bytes + SYNC_DISK_SPARE;
+}
+
 /* Downloads (or resumes) the pack into part_path. */
 static int fetch_pack_body(sync_ctx *s, const catalog_entry *ce, const char *url,
                            const char *part_path, sync_err *e)
@@ -641,6 +658,12 @@ static int fetch_pack_body(sync_ctx *s, const catalog_entry *ce, const char *url
         log_msg("sync: resuming %s at byte %llu of %llu", ce->id, x.offset, ce->size);
     }
     status_download(s, ce->id, x.offset, ce->size);
+    if (x.offset < ce->size && !room_for(s, ce->size - x.offset)) {
+        set_err(e, "sync.err.disk_full", ce->id, "%s: not enough free space for %llu more bytes",
+                s->dl_dir, ce->size - x.offset);
+        rc = FARO_EIO;
+        goto done;
+    }
     if (x.offset < ce->size) {
         rc = perform(s, &x, url, h, ce->id, &code, e);
         if (x.etag[0] && code == 200)
@@ -694,6 +717,20 @@ static void on_install_progress(void *user, const char *name, unsigned long long
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Refusals that the same bytes would get again (not a full disk or a
+ * storage error): remembered so they are not downloaded again. */
+static int refusal_is_final(int why)
+{
+    switch (why) {
+    case INSTALL_TOO_BIG: case INSTALL_NO_SIG: case INSTALL_BAD_SIG: case INSTALL_UNKNOWN_KEY:
+    case INSTALL_OUT_OF_SCOPE: case INSTALL_NOT_PACK: case INSTALL_OLD_VERSION:
+    case INSTALL_SAME_VERSION: case INSTALL_EXPIRED: case INSTALL_EMPTY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int install_one(sync_ctx *s, const catalog_entry *ce, const char *pack_path,
                        const char *sig_path, sync_err *e)
 {
@@ -702,10 +739,14 @@ static int install_one(sync_ctx *s, const catalog_entry *ce, const char *pack_pa
     memset(&res, 0, sizeof res);
     int rc = install_pack(s->in, pack_path, sig_path, on_install_progress, s, &res);
     if (rc < 0) {
-        set_err(e, "sync.err.install", ce->id, "%s %ld: refused: %s", ce->id, ce->version, res.reason);
-        snprintf(key, sizeof key, "sync.refused.%s", ce->id);
-        snprintf(val, sizeof val, "%ld %s", ce->version, ce->hash_hex);
-        state_set(s->st, key, val);
+        /* the installer's own locale key says why ("install.unknown_key") */
+        set_err(e, install_why_name(res.why), ce->id, "%s %ld: refused: %s", ce->id, ce->version,
+                res.reason);
+        if (refusal_is_final(res.why)) {
+            snprintf(key, sizeof key, "sync.refused.%s", ce->id);
+            snprintf(val, sizeof val, "%ld %s", ce->version, ce->hash_hex);
+            state_set(s->st, key, val);
+        }
         return rc;
     }
     log_msg("sync: installed %s version %ld", res.id, res.version);

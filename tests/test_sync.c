@@ -332,6 +332,47 @@ static void test_catalog_faults(int port)
     kiosk_close(&k);
 }
 
+/* A pack the installer refuses (signed by an unknown key) is reported with
+ * the installer's key and not downloaded again for the same bytes. */
+static void test_refused(int port)
+{
+    char url[128], sig[ENV_PATH], saved[ENV_PATH], other_key[ENV_PATH], err[FARO_MAX_ERRLEN];
+    char before[2048], after[2048];
+    sig_seckey other;
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", port);
+    snprintf(sig, sizeof sig, "%s/mirror/packs/org.faro.test-mini-4.faro.minisig", tmp);
+    snprintf(saved, sizeof saved, "%s/saved-pack.minisig", tmp);
+    snprintf(other_key, sizeof other_key, "%s/other.key", tmp);
+    const char *mirrors[] = { url };
+    kiosk k;
+    env_mode(port, "normal");
+    if (sig_seckey_load(other_key, NULL, &other, err, sizeof err) != 0 ||
+        kiosk_open(&k, "kiosk-refused", mirrors, 1, "org.faro.*", 1) != 0) {
+        CHECK(0, "set-up: %s %s", err, k.err);
+        return;
+    }
+    env_sh("cp '%s' '%s'", sig, saved);
+    char pack[ENV_PATH];
+    snprintf(pack, sizeof pack, "%s/mirror/packs/org.faro.test-mini-4.faro", tmp);
+    CHECK(sig_sign_file(&other, pack, sig, NULL, err, sizeof err) == 0, "sign: %s", err);
+    sig_seckey_wipe(&other);
+    packs_snapshot(&k, before, sizeof before);
+    sync_status s;
+    CHECK(sync_poll(k.sy, k.err, sizeof k.err) < 0, "refused pack: poll failed");
+    sync_status_get(k.sy, &s);
+    CHECK(!strcmp(s.error_key, "install.unknown_key") && !strcmp(s.error_arg, "org.faro.test-mini"),
+          "refused: %s %s (%s)", s.error_key, s.error_arg, s.detail);
+    packs_snapshot(&k, after, sizeof after);
+    CHECK(!strcmp(before, after), "refused: installed packs changed");
+    env_get(port, "/__reset", err);
+    CHECK(sync_poll(k.sy, k.err, sizeof k.err) == 0, "second poll: %s", k.err);
+    CHECK(env_stat(port, "requests") == 2, "second poll made %lld requests (catalog and signature only)",
+          env_stat(port, "requests"));
+    printf("refused -> %s %s: %s\n", s.error_key, s.error_arg, s.detail);
+    env_sh("cp '%s' '%s'", saved, sig);
+    kiosk_close(&k);
+}
+
 /* ---- 4. resume of a 50 MB download ---- */
 
 static void test_resume(int port)
@@ -511,6 +552,7 @@ int main(void)
     if (port > 0) {
         test_faults(port);
         test_catalog_faults(port);
+        test_refused(port);
         test_resume(port);
         test_worker(port);
     }
