@@ -1,0 +1,125 @@
+/*
+ * admin.h — what the administrator's console shows and does, without the
+ * screens: status, the languages setting, usage counts and their CSV
+ * export, and the self-check.
+ *
+ * Nothing here returns English sentences: results are locale keys
+ * (locales/en.yaml, admin.*) plus plain values (numbers, dates, ids) that
+ * the console puts into those strings' placeholders.  Time is passed in
+ * by the caller (seconds since 1970), so tests run on a virtual clock.
+ */
+#ifndef FARO_ADMIN_H
+#define FARO_ADMIN_H
+
+#include <stddef.h>
+#include "faro.h"
+#include "state.h"
+#include "store.h"
+
+/* ---- status ---- */
+
+typedef struct admin_pack {
+    char id[FARO_MAX_ID_LEN + 1];
+    char layer[16], type[16];
+    char created[32];                  /* ISO 8601 from the pack's meta */
+    char source[256];                  /* file or name it was opened from */
+    long version;
+} admin_pack;
+
+typedef struct admin_status {
+    const char *version;               /* FARO_VERSION */
+    long long storage_free;            /* bytes available on data_dir's file system, -1 unknown */
+    long long storage_total;           /* bytes, -1 unknown */
+    long now_s;                        /* the clock as given */
+    long uptime_s;                     /* from /proc/uptime, -1 unknown */
+    int npacks;                        /* packs open in the store, precedence order */
+    admin_pack packs[FARO_MAX_PACKS];
+} admin_status;
+
+/*
+ * Fills *out: versions, storage of data_dir (statvfs), clock, uptime and
+ * the packs open in st (may be NULL).  Fields that cannot be read are -1
+ * (or 0 packs).  Returns 0, or FARO_ENOMEM when the pack list failed.
+ */
+int admin_status_get(store *st, const char *data_dir, long now_s, admin_status *out);
+
+/* Writes n bytes as "812 MB" / "3.4 GB" (SI units) into buf. */
+void admin_format_bytes(long long n, char *buf, size_t size);
+
+/* Writes now_s as local "YYYY-MM-DD" (day) into buf (>= 11 bytes). */
+void admin_day(long now_s, char *buf, size_t size);
+
+/* ---- languages on the language screen ---- */
+
+/*
+ * The languages the administrator chose, in order (settings key
+ * "admin.languages", a comma list).  Fills langs (max entries) and returns
+ * the count; 0 when none was chosen (the kiosk's config then decides).
+ */
+int admin_languages_get(state *s, char langs[][FARO_MAX_LANG_LEN + 1], int max);
+
+/* Stores the chosen languages in order.  FARO_EINVAL when n < 1, n >
+ * FARO_MAX_LANGS or a tag is malformed; otherwise 0 or <0 from the DB. */
+int admin_languages_set(state *s, const char *const *langs, int n);
+
+/* ---- usage counts ---- */
+
+#define ADMIN_USAGE_KEEP_DAYS 400      /* older usage rows are pruned */
+
+/*
+ * Counts one view of topic (a content id: a-z, 0-9, '-', '_', '.') in lang
+ * on now_s's local day — nothing finer is kept.  Once a day (settings
+ * key "admin.usage_pruned") rows older than ADMIN_USAGE_KEEP_DAYS are
+ * deleted, so the database stays bounded.  Returns 0, FARO_EINVAL for a
+ * topic or lang that is not an id (nothing else ever reaches the table),
+ * or <0 from the database.
+ */
+int admin_usage_view(state *s, long now_s, const char *topic, const char *lang);
+
+/*
+ * Writes the usage counts as CSV ("day,topic,lang,views") to
+ * dir/faro-usage-<YYYY-MM-DD>.csv (a USB stick's mount point): refuses a
+ * dir that is a symlink or not a folder, never follows a symlink for the
+ * file, writes a temporary file, fsyncs it, renames it and fsyncs the
+ * folder.  Fills name (the file name, for admin.usage.exported) and
+ * returns the number of rows, or a negative FARO_E* code with err set (no
+ * partial file left).
+ */
+int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t namelen,
+                       char *err, size_t errlen);
+
+/* ---- self-check ---- */
+
+enum admin_check_id {
+    ADMIN_CHECK_STORAGE, ADMIN_CHECK_SIGNATURES, ADMIN_CHECK_FONTS, ADMIN_CHECK_CLOCK,
+    ADMIN_NCHECKS
+};
+
+typedef struct admin_check {
+    const char *name_key;      /* "admin.check.storage", ... */
+    const char *result_key;    /* "admin.check.ok", "admin.check.skipped" or the check's *_fail key */
+    int ok;                    /* 1 passed, 0 failed, -1 not checked */
+    char detail[128];          /* the {detail} value: pack id, font file, the clock's date */
+} admin_check;
+
+typedef struct admin_env {
+    const char *data_dir;      /* holds packs/ and state.db */
+    const char *font_dir;      /* the text engine's fonts */
+    state *st;                 /* pack hashes recorded at install; may be NULL */
+    long now_s;
+} admin_env;
+
+/*
+ * Runs the four checks into out[ADMIN_NCHECKS] (in enum order):
+ *   storage     write + fsync + remove a probe file in data_dir;
+ *   signatures  every installed pack (data_dir/packs/<id>.faro) still has the
+ *               BLAKE2b-512 hash that was recorded when its signature was
+ *               verified (state_pack_seen): a changed byte fails; without a
+ *               state database: not checked;
+ *   fonts       every font file the text engine needs is in font_dir;
+ *   clock       later than this program's build date, earlier than 2100.
+ * Returns the number of failed checks (0: admin.check.all_ok).
+ */
+int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS]);
+
+#endif
