@@ -63,6 +63,7 @@
 #include "trust.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -792,6 +793,28 @@ static int sync_one(sync_ctx *s, const char *mirror, const catalog_entry *ce, sy
 
 /* ---- one poll ---- */
 
+/* Removes downloads of packs the catalog no longer offers (a newer version
+ * replaced them), so partial files do not pile up on a small SD card. */
+static void sweep_downloads(sync_ctx *s, const catalog *c)
+{
+    char path[SYNC_PATH_MAX + 300], base[FARO_MAX_ID_LEN + 32];
+    DIR *d = opendir(s->dl_dir);
+    if (!d)
+        return;
+    for (struct dirent *de; (de = readdir(d)) != NULL;) {
+        int keep = de->d_name[0] == '.';
+        for (int i = 0; !keep && i < catalog_count(c); i++) {
+            const catalog_entry *ce = catalog_at(c, i);
+            snprintf(base, sizeof base, "%s-%ld.", ce->id, ce->version);
+            keep = !strncmp(de->d_name, base, strlen(base));
+        }
+        snprintf(path, sizeof path, "%s/%s", s->dl_dir, de->d_name);
+        if (!keep && unlink(path) == 0)
+            log_msg("sync: removed %s (no longer in the catalog)", de->d_name);
+    }
+    closedir(d);
+}
+
 /* Polls one mirror.  Returns 0 when all wanted packs are installed. */
 static int poll_mirror(sync_ctx *s, const char *mirror, sync_err *e)
 {
@@ -801,6 +824,7 @@ static int poll_mirror(sync_ctx *s, const char *mirror, sync_err *e)
     int rc = fetch_catalog(s, mirror, &c, &key, etag, lastmod, e), failed = 0;
     if (rc != 0)
         return rc > 0 ? 0 : rc;
+    sweep_downloads(s, c);
     for (int i = 0; i < catalog_count(c) && !stopping(s); i++) {
         const catalog_entry *ce = catalog_at(c, i);
         if (!wanted(s, ce) || !in_scope(&key, ce))

@@ -170,10 +170,61 @@ static void test_nginx(void)
     /* a newer version on the mirror is picked up and shown */
     snprintf(in, sizeof in, "%s/in4", tmp);
     CHECK(env_publish(key_path, in, mirror, NULL, NULL) == 0, "publish v4");
+    char stale[ENV_PATH + 64];
+    snprintf(stale, sizeof stale, "%s/staging/sync/org.faro.gone-1.part", k.dir);
+    env_write(stale, "partial download of a pack the catalog no longer lists");
     CHECK(sync_poll(k.sy, k.err, sizeof k.err) == 0, "poll after publish: %s", k.err);
+    CHECK(access(stale, F_OK) != 0, "stale partial download removed");
     CHECK(installed_version(&k) == 4, "version %ld after publish", installed_version(&k));
     CHECK(home_shows(k.dir, "Safety news"), "home screen shows the new title");
     CHECK(!home_shows(k.dir, "Safety is"), "and not a title that does not exist");
+    kiosk_close(&k);
+    env_stop(pid);
+}
+
+/* HTTPS: a certificate from a local CA is accepted with ca_file and
+ * refused without it. */
+static void test_tls(void)
+{
+    char dir[ENV_PATH], cert[ENV_PATH + 16], pkey[ENV_PATH + 16], ca[ENV_PATH + 16], mirror[ENV_PATH];
+    char url[128], before[2048], after[2048];
+    pid_t pid = -1;
+    if (access("/usr/bin/openssl", X_OK) != 0) {
+        printf("tls: skipped, no /usr/bin/openssl to make a certificate\n");
+        return;
+    }
+    snprintf(dir, sizeof dir, "%s/tls", tmp);
+    mkdir(dir, 0700);
+    snprintf(cert, sizeof cert, "%s/srv.pem", dir);
+    snprintf(pkey, sizeof pkey, "%s/srv.key", dir);
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    snprintf(mirror, sizeof mirror, "%s/mirror", tmp);
+    CHECK(env_make_cert(dir) == 0, "certificates made");
+    int port = env_start_nginx_at(tmp, mirror, cert, pkey, &pid);
+    CHECK(port > 0, "nginx with TLS started");
+    if (port <= 0)
+        return;
+    snprintf(url, sizeof url, "https://127.0.0.1:%d/", port);
+    const char *mirrors[] = { url }, *subs[] = { "org.faro.*" };
+    kiosk k;
+    if (kiosk_open(&k, "kiosk-tls", mirrors, 1, "org.faro.*", 1) == 0) {
+        sync_status s;
+        packs_snapshot(&k, before, sizeof before);
+        CHECK(sync_poll(k.sy, k.err, sizeof k.err) < 0, "unknown CA: poll failed");
+        sync_status_get(k.sy, &s);
+        CHECK(!strcmp(s.error_key, "sync.err.tls"), "unknown CA: %s (%s)", s.error_key, s.detail);
+        packs_snapshot(&k, after, sizeof after);
+        CHECK(!strcmp(before, after), "unknown CA: installed packs changed");
+        printf("tls without ca_file -> %s: %s\n", s.error_key, s.detail);
+        sync_free(k.sy);
+        sync_opts o = { .data_dir = k.dir, .mirrors = mirrors, .nmirrors = 1, .subscribe = subs,
+                        .nsubscribe = 1, .poll_s = 3600, .ca_file = ca };
+        k.sy = sync_new(&o, k.in, k.st, k.err, sizeof k.err);
+        CHECK(k.sy && sync_poll(k.sy, k.err, sizeof k.err) == 0, "with ca_file: %s", k.err);
+        CHECK(installed_version(&k) == 4, "over https: version %ld", installed_version(&k));
+    } else {
+        CHECK(0, "kiosk: %s", k.err);
+    }
     kiosk_close(&k);
     env_stop(pid);
 }
@@ -545,6 +596,7 @@ int main(void)
     }
     test_options();
     test_nginx();
+    test_tls();
     char mirror[ENV_PATH + 16];
     snprintf(mirror, sizeof mirror, "%s/mirror", tmp);
     int port = env_start_faultserver(mirror, &fs);

@@ -131,22 +131,26 @@ static inline int env_start_faultserver(const char *root, pid_t *pid)
 }
 
 /* Starts nginx (one process, current user, daemon off) serving root from
- * dir/nginx; returns its port (pid in *pid) or -1. */
-static inline int env_start_nginx(const char *dir, const char *root, pid_t *pid)
+ * dir/nginx (dir/nginx-tls with TLS when cert and key are given); returns
+ * its port (pid in *pid) or -1. */
+static inline int env_start_nginx_at(const char *dir, const char *root, const char *cert,
+                                     const char *key, pid_t *pid)
 {
-    char prefix[ENV_PATH + 8], conf[ENV_PATH + 24], text[12 * ENV_PATH];
+    char prefix[ENV_PATH + 16], conf[ENV_PATH + 32], text[12 * ENV_PATH], tls[3 * ENV_PATH] = "";
     int port = env_free_port();
-    snprintf(prefix, sizeof prefix, "%s/nginx", dir);
+    snprintf(prefix, sizeof prefix, "%s/%s", dir, cert ? "nginx-tls" : "nginx");
     snprintf(conf, sizeof conf, "%s/nginx.conf", prefix);
     mkdir(prefix, 0700);
+    if (cert)
+        snprintf(tls, sizeof tls, " ssl;\n    ssl_certificate %s;\n    ssl_certificate_key %s", cert, key);
     snprintf(text, sizeof text,
              "daemon off;\nmaster_process off;\nworker_processes 1;\npid %s/nginx.pid;\n"
              "error_log %s/error.log;\nevents { worker_connections 64; }\n"
              "http {\n  access_log %s/access.log;\n  client_body_temp_path %s;\n"
              "  proxy_temp_path %s;\n  fastcgi_temp_path %s;\n  uwsgi_temp_path %s;\n"
              "  scgi_temp_path %s;\n  default_type application/octet-stream;\n"
-             "  sendfile on;\n  server {\n    listen 127.0.0.1:%d;\n    root %s;\n  }\n}\n",
-             prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, port, root);
+             "  sendfile on;\n  server {\n    listen 127.0.0.1:%d%s;\n    root %s;\n  }\n}\n",
+             prefix, prefix, prefix, prefix, prefix, prefix, prefix, prefix, port, tls, root);
     if (port < 0 || env_write(conf, text) != 0)
         return -1;
     *pid = fork();
@@ -161,6 +165,25 @@ static inline int env_start_nginx(const char *dir, const char *root, pid_t *pid)
         return -1;
     }
     return port;
+}
+
+static inline int env_start_nginx(const char *dir, const char *root, pid_t *pid)
+{
+    return env_start_nginx_at(dir, root, NULL, NULL, pid);
+}
+
+/* A throw-away CA (dir/ca.pem) and a certificate for 127.0.0.1 it signed
+ * (dir/srv.pem, dir/srv.key), made with the openssl command. */
+static inline int env_make_cert(const char *dir)
+{
+    return env_sh("cd '%s' && "
+                  "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                  "-keyout ca.key -out ca.pem -days 2 -subj /CN=faro-test-ca 2>/dev/null && "
+                  "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+                  "-keyout srv.key -out srv.csr -subj /CN=127.0.0.1 2>/dev/null && "
+                  "printf 'subjectAltName=IP:127.0.0.1\\n' > srv.ext && "
+                  "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+                  "-out srv.pem -days 2 -extfile srv.ext 2>/dev/null", dir);
 }
 
 static inline void env_stop(pid_t pid)
