@@ -52,6 +52,8 @@ echo "binary_kb: $(( $(stat -c %s "$T/faro.stripped") / 1024 )) KB"
 [ -x "$BUILD/tools/syncbench" ] && "$BUILD/tools/syncbench" 2>/dev/null | grep -E '^(poll_nochange_bytes|http_install_mb_per_s|download_rss_growth_mb):'
 # search over 20,000 article and 5,000 service texts in 8 languages (tests/tools/searchbench.c)
 [ -x "$BUILD/tools/searchbench" ] && "$BUILD/tools/searchbench"
+# installing packs: install_mb_per_s, install_rss_growth_mb (200 MB pack), usb_to_screen_ms (tests/tools/installbench.c)
+[ -x "$BUILD/tools/installbench" ] && "$BUILD/tools/installbench"
 # kiosk state database and translation packs: state_db_30days_kb, locale_pack_apply_ms (tests/tools/statebench.c)
 [ -x "$BUILD/tools/statebench" ] && "$BUILD/tools/statebench"
 exit 0

@@ -1,0 +1,300 @@
+/*
+ * installbench.c — the installer's figures for `make bench` (run from the
+ * repo root):
+ *
+ *   install_mb_per_s       installing a signed 200 MB pack (content-mini plus
+ *                          50 media rows of 4 MB random bytes): copy, fsync,
+ *                          hash, verify, hardened open with quick_check,
+ *                          rename, fsync folder, record
+ *   install_rss_growth_mb  peak RSS during that install minus RSS before it
+ *                          (the peak is reset through /proc/self/clear_refs)
+ *   usb_to_screen_ms       a stick folder with a default-size pack (content/
+ *                          default under another id, one topic renamed) is
+ *                          moved under a watched root -> the watcher thread
+ *                          installs it -> a new store with the installed packs
+ *                          -> the home screen's widget tree shows the new title
+ */
+#include "app.h"
+#include "cfg.h"
+#include "faro.h"
+#include "install.h"
+#include "loc.h"
+#include "log.h"
+#include "pack_build.h"
+#include "sig.h"
+#include "state.h"
+#include "store.h"
+#include "txt.h"
+#include "usb.h"
+
+#include <SDL2/SDL.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern const unsigned char faro_default_pack[], faro_default_pack_end[];
+
+#define BIG_ROWS 50
+#define BIG_ROW_BYTES (4u << 20)
+
+static char tmp[] = "/tmp/faro-installbench-XXXXXX";
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int stick_done;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+/* VmRSS or VmHWM of this process, in kB. */
+static long status_kb(const char *key)
+{
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, key, strlen(key)) == 0)
+            kb = strtol(line + strlen(key) + 1, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static int build(const char *src, const char *out, char *err, size_t errlen)
+{
+    lint_report *rep = lint_report_new();
+    int rc = pack_build_dir(src, out, rep, NULL, err, errlen);
+    if (rc != 0 && lint_report_at(rep, 0))
+        fprintf(stderr, "installbench: %s\n", lint_report_at(rep, 0));
+    lint_report_free(rep);
+    return rc;
+}
+
+/* Adds BIG_ROWS media rows of random bytes to the pack at path. */
+static int pad_pack(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    unsigned char *blob = malloc(BIG_ROW_BYTES);
+    FILE *r = fopen("/dev/urandom", "rb");
+    int rc = 0;
+    if (!blob || !r || sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    sqlite3_prepare_v2(db, "INSERT INTO media VALUES(?1, 'image/png', ?2)", -1, &st, NULL);
+    for (int i = 0; i < BIG_ROWS && rc == 0; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "media/big-%02d.png", i);
+        if (fread(blob, 1, BIG_ROW_BYTES, r) != BIG_ROW_BYTES)
+            rc = -1;
+        sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(st, 2, blob, BIG_ROW_BYTES, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(db);
+    fclose(r);
+    free(blob);
+    return rc;
+}
+
+static int make_key(const char *data, sig_seckey *sk, const char *scope, char *err, size_t errlen)
+{
+    char pub[600], sec[600];
+    snprintf(pub, sizeof pub, "%s/keys/bench.pub", data);
+    snprintf(sec, sizeof sec, "%s/bench-%s.key", tmp, strrchr(data, '/') + 1);
+    sh("mkdir -p %s/keys && echo 'scope %s' > %s/keys/bench.scope", data, scope, data);
+    if (sig_keygen(pub, sec, err, errlen) != 0)
+        return -1;
+    return sig_seckey_load(sec, NULL, sk, err, errlen);
+}
+
+static int bench_big(void)
+{
+    char err[FARO_MAX_ERRLEN], pack[600], sigp[620], data[600], dbp[620];
+    install_result res;
+    sig_seckey sk;
+    snprintf(pack, sizeof pack, "%s/big.faro", tmp);
+    snprintf(sigp, sizeof sigp, "%s.minisig", pack);
+    snprintf(data, sizeof data, "%s/kiosk-big", tmp);
+    snprintf(dbp, sizeof dbp, "%s/state.db", data);
+    /* the pack is made by a child process, so that this process's heap and
+     * peak RSS hold nothing of the 200 MB it wrote */
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (build("tests/fixtures/content-mini", pack, err, sizeof err) != 0 || pad_pack(pack) != 0 ||
+            make_key(data, &sk, "org.faro.*", err, sizeof err) != 0 ||
+            sig_sign_file(&sk, pack, sigp, NULL, err, sizeof err) != 0) {
+            fprintf(stderr, "installbench: %s\n", err);
+            _exit(1);
+        }
+        sig_seckey_wipe(&sk);
+        _exit(0);
+    }
+    int status = 1;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || status != 0)
+        return -1;
+    state *st = state_open(dbp, err, sizeof err);
+    installer *in = install_open(data, st, err, sizeof err);
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (f) {
+        fputs("5", f);          /* resets VmHWM to the current RSS */
+        fclose(f);
+    }
+    long before = status_kb("VmRSS:");
+    double t0 = now_ms();
+    int rc = install_pack(in, pack, NULL, NULL, NULL, &res);
+    double ms = now_ms() - t0;
+    long peak = status_kb("VmHWM:");
+    install_close(in);
+    state_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "installbench: %s\n", res.reason);
+        return -1;
+    }
+    double mb = BIG_ROWS * (double)BIG_ROW_BYTES / (1 << 20);
+    printf("install_mb_per_s: %.0f MB/s\n", mb / (ms / 1000));
+    printf("install_rss_growth_mb: %.1f MB\n", (peak - before) / 1024.0);
+    return 0;
+}
+
+static void on_event(void *user, const usb_event *ev)
+{
+    if (ev->kind != USB_STICK_DONE)
+        return;
+    pthread_mutex_lock(&mu);
+    stick_done = 1;
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+}
+
+/* A new store: installed packs in precedence order, then the default. */
+static store *open_store(const char *data)
+{
+    char err[FARO_MAX_ERRLEN];
+    install_entry e[8];
+    store *s = store_new();
+    int n = install_list(data, NULL, e, 8, err, sizeof err);
+    for (int i = 0; i < n; i++)
+        if (e[i].shown && store_add_file(s, e[i].path, err, sizeof err) != 0)
+            fprintf(stderr, "installbench: %s\n", err);
+    store_add_memory(s, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
+                     "default", err, sizeof err);
+    return s;
+}
+
+static int tree_has(app *a, const char *text)
+{
+    ui_tree *t = app_tree(a);
+    for (int i = 0; i < ui_count(t); i++)
+        if (ui_get(t, i)->text && strstr(ui_get(t, i)->text, text))
+            return 1;
+    return 0;
+}
+
+static int tap(app *a, const char *arg)
+{
+    ui_tree *t = app_tree(a);
+    for (int i = 0; i < ui_count(t); i++)
+        if (ui_get(t, i)->arg && strcmp(ui_get(t, i)->arg, arg) == 0) {
+            app_activate(a, i, 1);
+            return 0;
+        }
+    return -1;
+}
+
+static int bench_usb(void)
+{
+    char err[FARO_MAX_ERRLEN], data[600], stage[600], root[600], pack[700], sigp[720];
+    sig_seckey sk;
+    cfg c;
+    snprintf(data, sizeof data, "%s/kiosk-usb", tmp);
+    snprintf(stage, sizeof stage, "%s/stage/stick", tmp);
+    snprintf(root, sizeof root, "%s/media", tmp);
+    snprintf(pack, sizeof pack, "%s/faro/news.faro", stage);
+    snprintf(sigp, sizeof sigp, "%s.minisig", pack);
+    sh("mkdir -p %s/faro %s && cp -R content/default %s/src && sed -i "
+       "'s/^id: .*/id: org.bench.news/' %s/src/pack.yaml && sed -i "
+       "'0,/en: Risks on the route/s//en: Bench News/' %s/src/topics.yaml", stage, root, tmp, tmp, tmp);
+    char src[700];
+    snprintf(src, sizeof src, "%s/src", tmp);
+    if (build(src, pack, err, sizeof err) != 0 || make_key(data, &sk, "org.bench.*", err, sizeof err) ||
+        sig_sign_file(&sk, pack, sigp, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "installbench: %s\n", err);
+        return -1;
+    }
+    sig_seckey_wipe(&sk);
+    cfg_defaults(&c);
+    SDL_Init(0);
+    store *s0 = open_store(data), *s1 = NULL;
+    loc_set *loc = loc_new();
+    txt_ctx *txt = txt_new("assets/fonts", 16u << 20, err, sizeof err);
+    loc_load_dir(loc, "locales");
+    app *a = txt ? app_new(&c, s0, loc, txt) : NULL;
+    state *st = state_open("/dev/null/none", err, sizeof err);
+    installer *in = install_open(data, st, err, sizeof err);
+    const char *roots[] = { root, NULL };
+    usb_watch *w = in ? usb_start(in, roots, on_event, NULL, err, sizeof err) : NULL;
+    if (!a || !w || tap(a, "en") != 0 || tree_has(a, "Bench News")) {
+        fprintf(stderr, "installbench: cannot set up the kiosk (%s)\n", err);
+        return -1;
+    }
+    double t0 = now_ms();
+    sh("mv %s/stage/stick %s/", tmp, root);
+    pthread_mutex_lock(&mu);
+    while (!stick_done)
+        pthread_cond_wait(&cv, &mu);
+    pthread_mutex_unlock(&mu);
+    s1 = open_store(data);
+    app_set_store(a, s1);
+    int shown = tree_has(a, "Bench News");
+    double ms = now_ms() - t0;
+    if (shown)
+        printf("usb_to_screen_ms: %.0f ms\n", ms);
+    else
+        fprintf(stderr, "installbench: the new pack is not on screen\n");
+    usb_stop(w);
+    install_close(in);
+    app_free(a);
+    txt_free(txt);
+    loc_free(loc);
+    store_free(s0);
+    store_free(s1);
+    SDL_Quit();
+    return shown ? 0 : -1;
+}
+
+int main(void)
+{
+    if (!mkdtemp(tmp))
+        return 1;
+    log_quiet(1);
+    int rc = bench_big();
+    rc |= bench_usb();
+    sh("rm -rf %s", tmp);
+    return rc ? 1 : 0;
+}
