@@ -3,13 +3,20 @@
  *
  * ICU answers in UTF-16; each wrapper converts to UTF-8 into the caller's
  * buffer and falls back to the raw input when ICU has no answer, so a
- * screen always has something to show.
+ * screen always has something to show.  The country list for the
+ * nationality picker is ICU's ISO list, named in the reader's language and
+ * sorted by that language's collation (sort keys computed once per name).
  */
 #include "intl.h"
 
+#include "faro.h"
+
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unicode/ucol.h>
 #include <unicode/udat.h>
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
@@ -174,4 +181,95 @@ int intl_hours(const char *hours, const char *lang, char *buf, size_t size)
     }
     udat_close(f);
     return (int)(o < size ? o : size - 1);
+}
+
+/* ---------------------------------------------------------------- countries */
+
+/* A country with its collation sort key, for sorting. */
+typedef struct keyed_country {
+    uint8_t *key;
+    intl_country c;
+} keyed_country;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    const keyed_country *x = a, *y = b;
+    int c = strcmp((const char *)x->key, (const char *)y->key);
+    return c ? c : strcmp(x->c.code, y->c.code);
+}
+
+/* The collation sort key of a UTF-8 name (malloc'd), NULL on failure. */
+static uint8_t *sort_key(const UCollator *coll, const char *name)
+{
+    UChar u[128];
+    int32_t n = 0, need;
+    UErrorCode st = U_ZERO_ERROR;
+    u_strFromUTF8(u, 128, &n, name, -1, &st);
+    if (U_FAILURE(st))
+        return NULL;
+    need = ucol_getSortKey(coll, u, n, NULL, 0);
+    uint8_t *key = need > 0 ? malloc((size_t)need) : NULL;
+    if (key)
+        ucol_getSortKey(coll, u, n, key, need);
+    return key;
+}
+
+int intl_countries_sort(const char *lang, intl_country *list, int n)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    UCollator *coll;
+    keyed_country *k;
+    int i, rc = 0;
+    if (n <= 1)
+        return list || n == 0 ? 0 : FARO_EINVAL;
+    if (!list || !(k = calloc((size_t)n, sizeof *k)))
+        return list ? FARO_ENOMEM : FARO_EINVAL;
+    coll = ucol_open(lang ? lang : "", &st);
+    for (i = 0; i < n && U_SUCCESS(st) && rc == 0; i++) {
+        k[i].c = list[i];
+        if (!(k[i].key = sort_key(coll, list[i].name)))
+            rc = FARO_ENOMEM;
+    }
+    if (U_FAILURE(st))
+        rc = FARO_EINVAL;
+    if (rc == 0) {
+        qsort(k, (size_t)n, sizeof *k, cmp_keyed);
+        for (i = 0; i < n; i++)
+            list[i] = k[i].c;
+    }
+    for (i = 0; i < n; i++)
+        free(k[i].key);
+    free(k);
+    ucol_close(coll);
+    return rc;
+}
+
+int intl_countries(const char *lang, intl_country **out)
+{
+    const char *const *codes = uloc_getISOCountries();
+    intl_country *list;
+    int n = 0, total = 0, rc;
+    *out = NULL;
+    while (codes[total])
+        total++;
+    if (!(list = calloc((size_t)(total ? total : 1), sizeof *list)))
+        return FARO_ENOMEM;
+    for (int i = 0; i < total; i++) {
+        intl_country *c = &list[n];
+        snprintf(c->code, sizeof c->code, "%s", codes[i]);
+        intl_country_name(c->code, lang ? lang : "en", c->name, sizeof c->name);
+        if (strcmp(c->name, c->code) != 0)      /* ICU has a name for it */
+            n++;
+    }
+    if ((rc = intl_countries_sort(lang, list, n)) < 0) {
+        free(list);
+        return rc;
+    }
+    *out = list;
+    return n;
+}
+
+void intl_countries_free(intl_country *list)
+{
+    free(list);
 }

@@ -28,4 +28,26 @@ int intl_hours(const char *hours, const char *lang, char *buf, size_t size);
 /* Days since 1970-01-01 of YYYY-MM-DD, or -1 when not a valid date. */
 long intl_days(const char *ymd);
 
+/* A country for the nationality picker: its ISO 3166-1 alpha-2 code and
+ * its name in the reader's language. */
+typedef struct intl_country {
+    char code[4];
+    char name[96];
+} intl_country;
+
+/*
+ * Every ISO 3166-1 country ICU knows (about 250; codes without a name in
+ * CLDR are left out), named in `lang` and sorted by `lang`'s collation
+ * (ucol: "Bélgica" before "Belice" in es, alef forms together in ar).
+ * *out is a malloc'd array (free with intl_countries_free).  Returns the
+ * count, or a negative FARO_E* code with *out NULL.
+ */
+int intl_countries(const char *lang, intl_country **out);
+void intl_countries_free(intl_country *list);            /* accepts NULL */
+
+/* Sorts n countries by name in `lang`'s collation (e.g. a picker's list
+ * of the countries that have a consulate here).  Returns 0 or a negative
+ * FARO_E* code (the array is then unchanged). */
+int intl_countries_sort(const char *lang, intl_country *list, int n);
+
 #endif
