@@ -39,8 +39,13 @@ expect() {
 }
 
 msign() { minisign -S -s "$T/a.key" -m "$1" >/dev/null 2>&1; }  # faro keys work in minisign
-flip() { # file offset: xor one bit at byte offset
-    python3 -c "import sys; p,o=sys.argv[1],int(sys.argv[2]); b=bytearray(open(p,'rb').read()); b[o]^=0x10; open(p,'wb').write(b)" "$1" "$2"
+flip() { # file offset: xor one bit (0x10) of the byte at offset
+    b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "\\$(printf %o $((b ^ 16)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+sigedit() { # file line offset: flip a bit inside the base64 blob on that line of a .minisig
+    sed -n "${2}p" "$1" | base64 -d >"$T/blob"; flip "$T/blob" "$3"
+    b64=$(base64 -w0 "$T/blob"); sed -i "${2}s|.*|$b64|" "$1"
 }
 
 # ---- keys, good packs, a kiosk holding v3
@@ -97,25 +102,12 @@ expect shdr31.faro "install.not_a_pack: shdr31.faro: signed, but truncated or pa
 
 # ---- the signature file itself
 mksig() { cp "$T/c/v4.faro" "$T/c/$1.faro"; cp "$T/c/v4.faro.minisig" "$T/c/$1.faro.minisig"; }
-mksig sigflip; python3 - "$T/c/sigflip.faro.minisig" <<'EOF'
-import sys, base64
-p = sys.argv[1]; l = open(p).read().split('\n'); b = bytearray(base64.b64decode(l[1])); b[40] ^= 1
-l[1] = base64.b64encode(bytes(b)).decode(); open(p, 'w').write('\n'.join(l))
-EOF
+mksig sigflip; sigedit "$T/c/sigflip.faro.minisig" 2 40
 expect sigflip.faro "install.bad_signature: sigflip.faro: $SIG"
-mksig sigkeyid; python3 - "$T/c/sigkeyid.faro.minisig" <<'EOF'
-import sys, base64
-p = sys.argv[1]; l = open(p).read().split('\n'); b = bytearray(base64.b64decode(l[1])); b[2] ^= 1
-l[1] = base64.b64encode(bytes(b)).decode(); open(p, 'w').write('\n'.join(l))
-EOF
-KID=$(python3 -c "
-import base64,sys; b=bytearray(base64.b64decode(open('$T/c/sigkeyid.faro.minisig').read().split('\n')[1])); print(bytes(b[2:10])[::-1].hex().upper())")
+mksig sigkeyid; sigedit "$T/c/sigkeyid.faro.minisig" 2 2
+KID=$(sed -n 2p "$T/c/sigkeyid.faro.minisig" | base64 -d | od -An -tx1 -j2 -N8 | tr -s ' ' '\n' | grep . | tac | tr -d '\n' | tr a-f A-F)
 expect sigkeyid.faro "install.unknown_key: sigkeyid.faro: signed by key $KID, which this kiosk does not trust"
-mksig sigglobal; python3 - "$T/c/sigglobal.faro.minisig" <<'EOF'
-import sys, base64
-p = sys.argv[1]; l = open(p).read().split('\n'); b = bytearray(base64.b64decode(l[3])); b[5] ^= 1
-l[3] = base64.b64encode(bytes(b)).decode(); open(p, 'w').write('\n'.join(l))
-EOF
+mksig sigglobal; sigedit "$T/c/sigglobal.faro.minisig" 4 5
 expect sigglobal.faro "install.bad_signature: sigglobal.faro: trusted comment does not match its signature"
 mksig sigcomment; sed -i '3s/timestamp/timestamq/' "$T/c/sigcomment.faro.minisig"
 expect sigcomment.faro "install.bad_signature: sigcomment.faro: trusted comment does not match its signature"
