@@ -269,10 +269,16 @@ static int bench_usb(void)
     while (!stick_done)
         pthread_cond_wait(&cv, &mu);
     pthread_mutex_unlock(&mu);
+    double t_installed = now_ms();
     s1 = open_store(data);
+    double t_store = now_ms();
     app_set_store(a, s1);
+    double t_search = now_ms();
     int shown = tree_has(a, "Bench News");
     double ms = now_ms() - t0;
+    fprintf(stderr, "installbench: usb_to_screen: found+installed %.0f ms, store %.0f ms, "
+            "search refresh %.0f ms, screen %.0f ms\n", t_installed - t0, t_store - t_installed,
+            t_search - t_store, now_ms() - t_search);
     if (shown)
         printf("usb_to_screen_ms: %.0f ms\n", ms);
     else
