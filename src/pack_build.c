@@ -307,6 +307,18 @@ static int valid_date(const char *s)
     return !(m == 2 && d == 29 && !leap);
 }
 
+/* 1 when YYYY-MM-DD is after tomorrow (UTC, the real clock: a date the
+ * entry cannot have been checked on; a day of slack for time zones). */
+static int date_in_future(const char *s)
+{
+    time_t now = time(NULL) + 86400;
+    struct tm tm;
+    char today[16];
+    gmtime_r(&now, &tm);
+    strftime(today, sizeof today, "%Y-%m-%d", &tm);
+    return strcmp(s, today) > 0;
+}
+
 static int valid_kind(const char *s)
 {
     static const char *const kinds[] = SCHEMA_KINDS;
@@ -1210,10 +1222,25 @@ static void check_service_codes(content *c, int row, int line)
         add_cell(c, line, "verified", "missing (the date it was last checked, YYYY-MM-DD)");
     else if (!valid_date(verified))
         add_cell(c, line, "verified", "bad date '%s' (YYYY-MM-DD)", verified);
+    else if (date_in_future(verified))
+        add_cell(c, line, "verified", "'%s' is in the future", verified);
     if (!*example)
         add_cell(c, line, "example", "missing (yes or no)");
     else if (strcmp(example, "yes") && strcmp(example, "no"))
         add_cell(c, line, "example", "'%s' must be yes or no", example);
+}
+
+/* A consulate represents one country: nationalities holds exactly its code. */
+static void check_consulate(content *c, int row, int line)
+{
+    const char *nat = cell(c, row, COL_NATIONALITIES);
+    if (strcmp(cell(c, row, COL_KIND), "consulate") != 0)
+        return;
+    if (!*nat)
+        add_cell(c, line, "nationalities", "missing (the country the consulate represents)");
+    else if (strchr(nat, ';') || strcmp(nat, "*") == 0)
+        add_cell(c, line, "nationalities",
+                 "'%s': a consulate represents one country (one ISO code)", nat);
 }
 
 static void check_service(content *c, int row)
@@ -1229,6 +1256,7 @@ static void check_service(content *c, int row)
         add_cell(c, line, "name", "missing");
     check_service_codes(c, row, line);
     check_coords(c, row, line);
+    check_consulate(c, row, line);
     each_item(c, row, COL_PHONES, check_phone);
     each_item(c, row, COL_MESSAGING, check_phone);
     each_item(c, row, COL_LANGUAGES, check_lang_item);

@@ -4,7 +4,10 @@
  * services and their per-language names; two builds with SOURCE_DATE_EPOCH
  * give identical bytes; a build that fails lint or cannot write leaves no
  * file behind (and keeps an older pack intact); lint reports every problem
- * of a broken copy; the icon table is sorted and matches the font.
+ * of a broken copy; the icon table is sorted and matches the font; every
+ * services.csv check (bad phone, unknown country, bad or future date, bad
+ * language tag, consulate nationality, missing column, quoted field with
+ * newlines, BOM, CRLF) and a 10,000-row directory linted and built.
  */
 #include "check.h"
 #include "faro.h"
@@ -283,6 +286,127 @@ static void test_icons(void)
     CHECK(icons_count() >= 45, "count %d", icons_count());
 }
 
+/* ---- services.csv: import and every lint check, one case each ---- */
+
+#define SVC_HEADER "id,kind,name,country,phones,messaging,languages,nationalities,cost,verified,example\n"
+#define SVC_OK_ROW "red-cross-test,family,Red Cross (example),MX,+12025550143,,es,*,free,2026-01-01,yes\n"
+
+/* Lints a copy of the fixture whose services.csv is text[0..len); returns
+ * lint's messages joined by '\n' (static buffer) and the count in *n. */
+static const char *lint_csv(const char *name, const char *text, size_t len, int *n)
+{
+    static char out[8192];
+    char cmd[512];
+    const char *dir = path_in_tmp(name);
+    size_t used = 0;
+    snprintf(cmd, sizeof cmd, "cp -R " FIXTURE " %s", dir);
+    CHECK(system(cmd) == 0, "cp");
+    FILE *f = fopen(path_in_tmp("csv.tmp"), "wb");
+    CHECK(f && fwrite(text, 1, len, f) == len, "write csv");
+    if (f)
+        fclose(f);
+    snprintf(cmd, sizeof cmd, "mv %s %s/services.csv", path_in_tmp("csv.tmp"), dir);
+    CHECK(system(cmd) == 0, "mv");
+    lint_report *rep = lint_report_new();
+    *n = lint_dir(dir, rep, err, sizeof err);
+    out[0] = '\0';
+    for (int i = 0; i < lint_report_kept(rep) && used < sizeof out; i++)
+        used += (size_t)snprintf(out + used, sizeof out - used, "%s%s", i ? "\n" : "",
+                                 lint_report_at(rep, i));
+    lint_report_free(rep);
+    return out;
+}
+
+static void check_csv(const char *name, const char *rows, const char *want)
+{
+    char text[4096];
+    int n;
+    snprintf(text, sizeof text, SVC_HEADER SVC_OK_ROW "%s", rows);
+    const char *got = lint_csv(name, text, strlen(text), &n);
+    CHECK(strcmp(got, want) == 0, "%s: got\n%s\nwant\n%s", name, got, want);
+}
+
+static void test_services_csv(void)
+{
+    check_csv("csv-phone", "x-1,health,Clinic (example),MX,555 0143;+12025550144,+1202,es,*,free,2026-01-01,yes\n",
+              "services.csv:3:phones: '555 0143' is not an E.164 number (+ then 8 to 15 digits)\n"
+              "services.csv:3:messaging: '+1202' is not an E.164 number (+ then 8 to 15 digits)");
+    check_csv("csv-country", "x-1,health,Clinic (example),XX,,,es,HT;QQ,free,2026-01-01,yes\n",
+              "services.csv:3:country: unknown country code 'XX' (ISO 3166-1 alpha-2)\n"
+              "services.csv:3:nationalities: unknown country code 'QQ'");
+    check_csv("csv-date", "x-1,health,A (example),MX,,,es,*,free,2026-02-30,yes\n"
+                          "x-2,health,B (example),MX,,,es,*,free,01/02/2026,yes\n"
+                          "x-3,health,C (example),MX,,,es,*,free,2999-01-01,yes\n",
+              "services.csv:3:verified: bad date '2026-02-30' (YYYY-MM-DD)\n"
+              "services.csv:4:verified: bad date '01/02/2026' (YYYY-MM-DD)\n"
+              "services.csv:5:verified: '2999-01-01' is in the future");
+    check_csv("csv-lang", "x-1,health,A (example),MX,,,es;english;zh-Hans,*,free,2026-01-01,yes\n",
+              "services.csv:3:languages: bad language tag 'english'");
+    check_csv("csv-consulate", "c-1,consulate,A (example),MX,,,es,*,free,2026-01-01,yes\n"
+                               "c-2,consulate,B (example),MX,,,es,HT;CU,free,2026-01-01,yes\n"
+                               "c-3,consulate,C (example),MX,,,es,,free,2026-01-01,yes\n"
+                               "c-4,consulate,D (example),MX,,,es,HT,free,2026-01-01,yes\n",
+              "services.csv:3:nationalities: '*': a consulate represents one country (one ISO code)\n"
+              "services.csv:4:nationalities: 'HT;CU': a consulate represents one country (one ISO code)\n"
+              "services.csv:5:nationalities: missing (the country the consulate represents)");
+    /* a quoted field with newlines: later rows keep their real line numbers */
+    check_csv("csv-newline", "x-1,health,\"Clinic\nNorth, \"\"B\"\" (example)\",MX,,,es,*,free,2026-01-01,yes\n"
+                             "x-2,health,Clinic (example),MX,12345,,es,*,free,2026-01-01,yes\n",
+              "services.csv:5:phones: '12345' is not an E.164 number (+ then 8 to 15 digits)");
+    int n;
+    const char *got;
+    /* a missing required column names it; the rows are not checked then */
+    const char *no_country = "id,kind,name,cost,verified,example\nred-cross-test,family,R,free,2026-01-01,no\n";
+    got = lint_csv("csv-column", no_country, strlen(no_country), &n);
+    CHECK_STR(got, "services.csv:1: missing required column 'country'");
+    /* a BOM before the header is not part of the first column's name */
+    const char *bom = "\xEF\xBB\xBF" SVC_HEADER SVC_OK_ROW;
+    got = lint_csv("csv-bom", bom, strlen(bom), &n);
+    CHECK(n == 0 && got[0] == '\0', "BOM: %d: %s", n, got);
+    /* CRLF line ends, as spreadsheets export */
+    const char *crlf = "id,kind,name,country,cost,verified,example\r\n"
+                       "red-cross-test,family,R (example),MX,free,2026-01-01,yes\r\n";
+    got = lint_csv("csv-crlf", crlf, strlen(crlf), &n);
+    CHECK(n == 0, "CRLF: %s", got);
+}
+
+/* A directory of 10,000 rows (BOM, quoted fields with commas and quotes);
+ * row `bad` (when > 0) has an unknown kind.  Returns its length. */
+static size_t rows_10000(char *text, size_t cap, int bad)
+{
+    size_t len = (size_t)snprintf(text, cap, "\xEF\xBB\xBF" SVC_HEADER SVC_OK_ROW);
+    for (int i = 1; i < 10000; i++)
+        len += (size_t)snprintf(text + len, cap - len,
+                                "svc-%d,%s,\"Service %d, \"\"North\"\" (example)\",MX,+1202555%04d,,"
+                                "es;fr,HT;CU,free,2026-01-%02d,yes\n",
+                                i, i == bad ? "spa" : i % 2 ? "health" : "shelter", i,
+                                100 + i % 100, 1 + i % 28);
+    return len;
+}
+
+/* A 10,000-row directory lints with one problem found at its real line,
+ * and (fixed) builds into a pack with every row. */
+static void test_services_10000(void)
+{
+    size_t cap = 10002 * 160;
+    char *text = malloc(cap);
+    int n;
+    const char *got = lint_csv("csv-10000", text, rows_10000(text, cap, 9876), &n);
+    CHECK(n == 1, "10,000 rows: %d problems", n);
+    CHECK_STR(got, "services.csv:9878:kind: unknown kind 'spa'");
+    lint_csv("csv-10000-ok", text, rows_10000(text, cap, 0), &n);
+    CHECK(n == 0, "fixed: %d problems", n);
+    const char *out = path_in_tmp("big.faro");
+    CHECK(build(path_in_tmp("csv-10000-ok"), out, NULL) == 0, "build 10,000 rows: %s", err);
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(out, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open");
+    CHECK_STR(query(db, "SELECT count(*) FROM services"), "10000");
+    CHECK_STR(query(db, "SELECT name FROM services WHERE id = 'svc-9999'"),
+              "Service 9999, \"North\" (example)");
+    sqlite3_close(db);
+    free(text);
+}
+
 int main(void)
 {
     setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
@@ -294,6 +418,8 @@ int main(void)
     test_reproducible();
     test_failed_build();
     test_services_yaml();
+    test_services_csv();
+    test_services_10000();
     test_write_errors();
     test_icons();
     char cmd[300];
