@@ -4,8 +4,9 @@
  *
  * A pack travels as two files: NAME.faro (the SQLite database) and
  * NAME.faro.minisig (its minisign signature: Ed25519 over BLAKE2b-512 of
- * the file, plus a signed trusted comment).  install_pack copies both into
- * data_dir/staging, fsyncs, verifies the staged copy (key id known, key's
+ * the file, plus a signed trusted comment).  install_pack reads the
+ * signature (at most SIG_FILE_MAX bytes) into memory and copies the pack
+ * into data_dir/staging, fsyncs, verifies the staged copy (key id known, key's
  * scope covers the pack id, signature, version higher than any seen, size
  * limits), opens it read-only and hardened, renames it into data_dir/packs
  * and fsyncs the folder, then records the version in the state database.
