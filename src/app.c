@@ -8,11 +8,15 @@
  */
 #include "app.h"
 #include "log.h"
+#include "pin.h"
 #include "usb.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define HISTORY_MAX 32
 
@@ -39,7 +43,37 @@ struct app {
     int search_failed;
     char city[64];
     screen_usb usb;
+    /* the administrator's console */
+    screen_admin admin;
+    char pin[PIN_MAX_LEN + 1];
+    state *db;
+    installer *in;
+    char font_dir[CFG_PATH_MAX * 2];
+    char usb_roots[CFG_MAX_USB_ROOTS][CFG_PATH_MAX];
+    int nusb_roots;
+    int gesture_taps, gesture_window_ms;
+    uint64_t corner_taps[16];
+    int ncorner;
+    app_reload_fn reload;
+    void *reload_user;
+    long wall_start;                    /* time(NULL) when the app started */
+    uint64_t ms_start, now_ms;          /* the caller's clock then and now */
 };
+
+/* Wall-clock seconds that follow the app's own clock: real time in the
+ * window loop, virtual time under a script (PIN delays, usage days). */
+static long wall_s(const app *a)
+{
+    return a->wall_start + (long)((a->now_ms - a->ms_start) / 1000);
+}
+
+/* Follows the caller's clock (the first time seen is the start). */
+static void clock_at(app *a, uint64_t ms)
+{
+    if (a->ms_start == UINT64_MAX)
+        a->ms_start = ms;
+    a->now_ms = ms;
+}
 
 /* Preferred order when the config does not list languages. */
 static const char *const default_order[] = { "es", "en", "fr", "ht", "pt", "ar" };
@@ -56,6 +90,23 @@ static void offer(app *a, const char *code)
 {
     if (a->noffered < FARO_MAX_LANGS && loc_has(a->loc, code) && !offered_has(a, code))
         a->offered[a->noffered++] = code;
+}
+
+/* The console's language setting, when there is one, replaces the config's. */
+static void apply_admin_langs(app *a)
+{
+    char langs[FARO_MAX_LANGS][FARO_MAX_LANG_LEN + 1];
+    int n = a->db ? admin_languages_get(a->db, langs, FARO_MAX_LANGS) : 0;
+    if (n <= 0)
+        return;
+    int kept = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < loc_count(a->loc); k++)
+            if (!strcmp(loc_code(a->loc, k), langs[i]) && kept < FARO_MAX_LANGS)
+                a->offered[kept++] = loc_code(a->loc, k);
+    if (kept > 0)
+        a->noffered = kept;
+    a->dirty = 1;
 }
 
 void app_offer_languages(app *a, const cfg *c)
@@ -82,6 +133,12 @@ void app_offer_languages(app *a, const cfg *c)
 
 static void reset_visit(app *a)
 {
+    memset(a->pin, 0, sizeof a->pin);
+    a->admin.pin_len = 0;
+    a->admin.msg_key = NULL;
+    a->admin.confirm[0] = 0;
+    a->admin.checked = 0;
+    a->admin.tab = 0;
     memset(a->query, 0, sizeof a->query);
     memset(a->kbd, 0, sizeof a->kbd);
     memset(a->country, 0, sizeof a->country);
@@ -109,6 +166,8 @@ app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt)
     a->w = c->width;
     a->h = c->height;
     a->idle_ms = c->idle_timeout_s * 1000;
+    a->wall_start = (long)time(NULL);
+    a->ms_start = a->now_ms = UINT64_MAX;
     a->stale_days = c->stale_days;
     app_offer_languages(a, c);
     reset_visit(a);
@@ -134,9 +193,9 @@ void app_resize(app *a, int w, int h)
     a->keep_scroll = 1;
 }
 
-static long today_days(void)
+static long today_days(const app *a)
 {
-    return (long)(time(NULL) / 86400);
+    return wall_s(a) / 86400;
 }
 
 /* The search index, opened (and built if needed) the first time it is
@@ -168,9 +227,14 @@ ui_tree *app_tree(app *a)
         int searching = app_screen(a) != SCR_LANGUAGE;
         screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->lang,
                          .offered = a->offered, .noffered = a->noffered,
-                         .stale_days = a->stale_days, .today = today_days(),
+                         .stale_days = a->stale_days, .today = today_days(a),
                          .ix = searching ? search_ix(a) : NULL, .query = a->query, .kbd = a->kbd,
-                         .country = a->country, .city = a->city, .usb = &a->usb };
+                         .country = a->country, .city = a->city, .usb = &a->usb,
+                         .admin = &a->admin };
+        a->admin.now_s = wall_s(a);
+        /* the console speaks the language it was opened in, or the kiosk's first */
+        if (!*a->lang && (app_screen(a) == SCR_ADMIN || app_screen(a) == SCR_ADMIN_PIN) && a->noffered > 0)
+            e.lang = a->offered[0];
         /* the USB screen speaks the reader's language, or the kiosk's first one */
         if (!*a->lang && app_screen(a) == SCR_USB && a->noffered > 0)
             e.lang = a->offered[0];
@@ -181,8 +245,20 @@ ui_tree *app_tree(app *a)
     return a->tree;
 }
 
+/* Counts a view for the usage report: the day, the content id, the
+ * language — nothing finer, nothing about the person. */
+static void count_view(app *a, int screen, const char *id)
+{
+    const char *what = screen == SCR_TOPIC || screen == SCR_ARTICLE ? id
+                     : screen == SCR_DIRECTORY ? "directory" : screen == SCR_SERVICE ? "service"
+                     : screen == SCR_SEARCH ? "search" : NULL;
+    if (a->db && what && *what && *a->lang)
+        admin_usage_view(a->db, wall_s(a), what, a->lang);
+}
+
 static void push(app *a, int screen, const char *id, const char *kind)
 {
+    count_view(a, screen, id);
     if (a->depth == HISTORY_MAX) {      /* drop the oldest step after home */
         memmove(&a->hist[1], &a->hist[2], (HISTORY_MAX - 2) * sizeof a->hist[0]);
         a->depth--;
@@ -232,6 +308,223 @@ static void follow_link(app *a, const char *target)
     }
 }
 
+/* ---- the administrator's console ---- */
+
+
+static void admin_say(app *a, const char *key, long count, const char *arg)
+{
+    a->admin.msg_key = key;
+    a->admin.msg_count = count;
+    snprintf(a->admin.msg_arg, sizeof a->admin.msg_arg, "%s", arg ? arg : "");
+}
+
+/* The languages shown, from the console's setting or else the offered list. */
+static void admin_load_langs(app *a)
+{
+    a->admin.nlangs = 0;
+    for (int i = 0; i < a->noffered && i < FARO_MAX_LANGS; i++)
+        snprintf(a->admin.langs[a->admin.nlangs++], FARO_MAX_LANG_LEN + 1, "%s", a->offered[i]);
+}
+
+static void admin_save_langs(app *a)
+{
+    const char *list[FARO_MAX_LANGS];
+    for (int i = 0; i < a->admin.nlangs; i++)
+        list[i] = a->admin.langs[i];
+    if (a->db && admin_languages_set(a->db, list, a->admin.nlangs) == 0)
+        admin_say(a, "admin.saved", -1, NULL);
+    apply_admin_langs(a);
+}
+
+static void admin_pin_ok(app *a)
+{
+    long wait = 0;
+    int rc = pin_check(a->db, a->pin, wall_s(a), &wait);
+    memset(a->pin, 0, sizeof a->pin);
+    a->admin.pin_len = 0;
+    if (rc == 0) {
+        log_msg("admin: console opened");
+        admin_say(a, NULL, -1, NULL);
+        admin_load_langs(a);
+        a->depth--;                     /* the PIN pad is not kept in the history */
+        push(a, SCR_ADMIN, NULL, NULL);
+    } else if (rc == FARO_ENOTFOUND) {
+        admin_say(a, "admin.pin.not_set", -1, NULL);
+    } else if (rc == FARO_EAUTH || rc == FARO_EAGAIN) {
+        if (rc == FARO_EAUTH)
+            log_msg("admin: wrong PIN");
+        if (rc == FARO_EAUTH && wait <= 2)
+            admin_say(a, "admin.pin.wrong", -1, NULL);      /* a slip: no talk of waiting yet */
+        else if (wait >= 120)
+            admin_say(a, "admin.pin.wait_minutes", (wait + 59) / 60, NULL);
+        else
+            admin_say(a, "admin.pin.wait", wait > 0 ? wait : 1, NULL);
+    }
+}
+
+static int lang_index(const app *a, const char *code)
+{
+    for (int i = 0; i < a->admin.nlangs; i++)
+        if (!strcmp(a->admin.langs[i], code))
+            return i;
+    return -1;
+}
+
+static void admin_lang(app *a, int action, const char *code)
+{
+    screen_admin *ad = &a->admin;
+    int i = lang_index(a, code);
+    if (action == ACT_ADMIN_LANG_TOGGLE && i >= 0) {
+        if (ad->nlangs == 1) {
+            admin_say(a, "admin.lang.need_one", -1, NULL);
+            return;
+        }
+        memmove(ad->langs[i], ad->langs[i + 1], (size_t)(ad->nlangs - i - 1) * sizeof ad->langs[0]);
+        ad->nlangs--;
+    } else if (action == ACT_ADMIN_LANG_TOGGLE && ad->nlangs < FARO_MAX_LANGS) {
+        snprintf(ad->langs[ad->nlangs++], sizeof ad->langs[0], "%s", code);
+    } else if (i >= 0) {
+        int j = action == ACT_ADMIN_LANG_UP ? i - 1 : i + 1;
+        if (j < 0 || j >= ad->nlangs)
+            return;
+        char tmp[FARO_MAX_LANG_LEN + 1];
+        memcpy(tmp, ad->langs[i], sizeof tmp);
+        memcpy(ad->langs[i], ad->langs[j], sizeof tmp);
+        memcpy(ad->langs[j], tmp, sizeof tmp);
+    }
+    admin_save_langs(a);
+}
+
+/* The first writable stick folder under the USB roots, or NULL. */
+static const char *find_stick(app *a, char *out, size_t size)
+{
+    static const char *const defaults[] = { "/media", "/run/media" };
+    for (int r = 0; r < (a->nusb_roots ? a->nusb_roots : 2); r++) {
+        const char *root = a->nusb_roots ? a->usb_roots[r] : defaults[r];
+        DIR *d = opendir(root);
+        for (struct dirent *e; d && (e = readdir(d));) {
+            if (e->d_name[0] == '.')
+                continue;
+            snprintf(out, size, "%s/%s", root, e->d_name);
+            struct stat st;
+            if (lstat(out, &st) == 0 && S_ISDIR(st.st_mode) && access(out, W_OK) == 0) {
+                closedir(d);
+                return out;
+            }
+        }
+        if (d)
+            closedir(d);
+    }
+    return NULL;
+}
+
+static void admin_export(app *a)
+{
+    char dir[CFG_PATH_MAX + 256], name[256], err[FARO_MAX_ERRLEN];
+    if (!find_stick(a, dir, sizeof dir)) {
+        admin_say(a, "admin.usage.no_stick", -1, NULL);
+        return;
+    }
+    int n = admin_usage_export(a->db, dir, wall_s(a), name, sizeof name, err, sizeof err);
+    if (n < 0) {
+        log_msg("admin: usage export: %s", err);
+        admin_say(a, "admin.usage.failed", -1, NULL);
+    } else {
+        log_msg("admin: usage counts exported (%d rows)", n);
+        admin_say(a, "admin.usage.exported", -1, name);
+    }
+}
+
+static void admin_remove(app *a, const char *id)
+{
+    char err[FARO_MAX_ERRLEN];
+    a->admin.confirm[0] = 0;
+    if (!a->in || install_remove(a->in, id, err, sizeof err) != 0) {
+        log_msg("admin: remove %s: %s", id, a->in ? err : "no installer");
+        admin_say(a, "admin.packs.remove_failed", -1, id);
+        return;
+    }
+    log_msg("admin: pack %s removed", id);
+    admin_say(a, "admin.packs.removed", -1, id);
+    if (a->reload)
+        a->reload(a->reload_user);
+}
+
+static void admin_action(app *a, int action, const char *arg)
+{
+    screen_admin *ad = &a->admin;
+    a->dirty = 1;
+    a->keep_scroll = action != ACT_ADMIN_TAB;
+    switch (action) {
+    case ACT_PIN_DIGIT:
+        if (ad->pin_len < PIN_MAX_LEN) {
+            a->pin[ad->pin_len++] = arg[0];
+            a->pin[ad->pin_len] = 0;
+        }
+        break;
+    case ACT_PIN_DEL:
+        if (ad->pin_len > 0)
+            a->pin[--ad->pin_len] = 0;
+        break;
+    case ACT_PIN_OK: admin_pin_ok(a); break;
+    case ACT_ADMIN_TAB:
+        ad->tab = atoi(arg) % TAB_COUNT;
+        admin_say(a, NULL, -1, NULL);
+        break;
+    case ACT_ADMIN_REMOVE: snprintf(ad->confirm, sizeof ad->confirm, "%s", arg); break;
+    case ACT_ADMIN_CANCEL: ad->confirm[0] = 0; break;
+    case ACT_ADMIN_CONFIRM: admin_remove(a, arg); break;
+    case ACT_ADMIN_LANG_TOGGLE: case ACT_ADMIN_LANG_UP: case ACT_ADMIN_LANG_DOWN:
+        admin_lang(a, action, arg);
+        break;
+    case ACT_ADMIN_EXPORT: admin_export(a); break;
+    case ACT_ADMIN_CHECK: {
+        admin_env env = { .data_dir = ad->data_dir, .font_dir = a->font_dir, .st = a->db,
+                          .now_s = wall_s(a) };
+        ad->failed = admin_selfcheck(&env, ad->checks);
+        ad->checked = 1;
+        log_msg("admin: self-check, %d problem(s)", ad->failed);
+        break;
+    }
+    case ACT_ADMIN_CLOSE:
+        log_msg("admin: console closed");
+        reset_visit(a);
+        break;
+    default: break;
+    }
+}
+
+/* Counts a tap in the hidden corner; the last of `gesture_taps` taps
+ * within the window opens the PIN pad.  Returns 1 when the tap belongs to
+ * the gesture and must not act as a normal tap: from the second quick
+ * corner tap on (the first one still works as Back, so a person pressing
+ * Back in the corner is never ignored). */
+static int corner_gesture(app *a, int x, int y, uint64_t ms)
+{
+    int zone = ui_dp(a->tree, 56);
+    if (x > zone || y > zone || a->gesture_taps <= 0) {
+        a->ncorner = 0;
+        return 0;
+    }
+    if (a->ncorner == 16 || (a->ncorner > 0 &&
+                             ms - a->corner_taps[a->ncorner - 1] > (uint64_t)a->gesture_window_ms))
+        a->ncorner = 0;
+    a->corner_taps[a->ncorner++] = ms;
+    if (a->ncorner < a->gesture_taps)
+        return a->ncorner > 1;
+    uint64_t first = a->corner_taps[a->ncorner - a->gesture_taps];
+    if (ms - first > (uint64_t)a->gesture_window_ms)
+        return 1;
+    a->ncorner = 0;
+    if (app_screen(a) != SCR_ADMIN && app_screen(a) != SCR_ADMIN_PIN) {
+        memset(a->pin, 0, sizeof a->pin);
+        a->admin.pin_len = 0;
+        admin_say(a, pin_is_set(a->db) ? NULL : "admin.pin.not_set", -1, NULL);
+        push(a, SCR_ADMIN_PIN, NULL, NULL);
+    }
+    return 1;
+}
+
 /* Appends typed text to the query (bounded, whole characters only). */
 static void type_text(app *a, const char *utf8)
 {
@@ -274,6 +567,12 @@ static void perform(app *a, int action, const char *arg)
         a->keep_scroll = 1;
         break;
     case ACT_COUNTRY_PICK: push(a, SCR_COUNTRY, NULL, NULL); break;
+    case ACT_PIN_DIGIT: case ACT_PIN_DEL: case ACT_PIN_OK:
+    case ACT_ADMIN_TAB: case ACT_ADMIN_REMOVE: case ACT_ADMIN_CONFIRM: case ACT_ADMIN_CANCEL:
+    case ACT_ADMIN_LANG_TOGGLE: case ACT_ADMIN_LANG_UP: case ACT_ADMIN_LANG_DOWN:
+    case ACT_ADMIN_EXPORT: case ACT_ADMIN_CHECK: case ACT_ADMIN_CLOSE:
+        admin_action(a, action, arg);
+        break;
     case ACT_COUNTRY:
         snprintf(a->country, sizeof a->country, "%s", arg);
         go_back(a);
@@ -301,6 +600,7 @@ static void perform(app *a, int action, const char *arg)
 
 void app_activate(app *a, int i, uint64_t ms)
 {
+    clock_at(a, ms);
     const ui_widget *w = ui_get(app_tree(a), i);
     a->last_input = ms;
     if (w && w->action)
@@ -309,7 +609,10 @@ void app_activate(app *a, int i, uint64_t ms)
 
 void app_press(app *a, int x, int y, uint64_t ms)
 {
+    clock_at(a, ms);
     a->last_input = ms;
+    if (corner_gesture(a, x, y, ms))
+        return;
     ui_press(app_tree(a), x, y, ms);
     a->animating = 1;                   /* pressed feedback needs a frame */
 }
@@ -323,6 +626,7 @@ void app_move(app *a, int x, int y, uint64_t ms)
 
 void app_release(app *a, int x, int y, uint64_t ms)
 {
+    clock_at(a, ms);
     a->last_input = ms;
     int i = ui_release(app_tree(a), x, y, ms);
     a->animating = 1;
@@ -358,6 +662,23 @@ void app_backspace(app *a, uint64_t ms)
         backspace(a);
 }
 
+void app_set_admin(app *a, const app_admin_env *env)
+{
+    a->db = env->db;
+    a->in = env->in;
+    a->admin.db = env->db;
+    a->admin.data_dir = env->data_dir;
+    snprintf(a->font_dir, sizeof a->font_dir, "%s", env->font_dir ? env->font_dir : "");
+    a->nusb_roots = 0;
+    for (int i = 0; i < env->nusb_roots && i < CFG_MAX_USB_ROOTS; i++)
+        snprintf(a->usb_roots[a->nusb_roots++], CFG_PATH_MAX, "%s", env->usb_roots[i]);
+    a->gesture_taps = env->gesture_taps;
+    a->gesture_window_ms = env->gesture_window_ms;
+    a->reload = env->reload;
+    a->reload_user = env->reload_user;
+    apply_admin_langs(a);
+}
+
 void app_set_city(app *a, const char *city)
 {
     snprintf(a->city, sizeof a->city, "%s", city ? city : "");
@@ -367,6 +688,7 @@ const char *app_query(const app *a) { return a->query; }
 
 int app_tick(app *a, uint64_t ms)
 {
+    clock_at(a, ms);
     int redraw = a->dirty || a->animating;
     if (a->last_input == 0)
         a->last_input = ms;

@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 #include "cfg.h"
+#include "install.h"
+#include "state.h"
 #include "loc.h"
 #include "screens.h"
 #include "store.h"
@@ -76,6 +78,25 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms);
 /* Replaces the store (after packs were installed): the screen is rebuilt
  * and the search index refreshed.  The caller frees the old store after. */
 void app_set_store(app *a, store *st);
+
+/* Called when installed packs changed (a pack removed from the console):
+ * the owner reopens the store and calls app_set_store. */
+typedef void (*app_reload_fn)(void *user);
+
+/* What the administrator's console works with (borrowed, must outlive the app). */
+typedef struct app_admin_env {
+    state *db;                          /* settings, PIN, usage; may be NULL */
+    installer *in;                      /* removes packs; may be NULL */
+    const char *data_dir, *font_dir;
+    const char (*usb_roots)[CFG_PATH_MAX];
+    int nusb_roots;
+    int gesture_taps, gesture_window_ms;  /* hidden corner taps that open the PIN pad */
+    app_reload_fn reload;
+    void *reload_user;
+} app_admin_env;
+
+/* Wires the console (and applies its language setting). */
+void app_set_admin(app *a, const app_admin_env *env);
 
 /* Performs widget i's action as if tapped. */
 void app_activate(app *a, int i, uint64_t ms);

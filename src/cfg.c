@@ -20,6 +20,8 @@ void cfg_defaults(cfg *c)
     c->height = 800;
     c->stale_days = 365;
     c->text_cache_mb = 16;
+    c->admin_taps = 5;
+    c->admin_window_s = 3;
     c->poll_s = 3600;
 }
 
@@ -146,6 +148,8 @@ static int apply_key(cfg *c, const char *key, const yml_node *v)
     if (!strcmp(key, "width")) return parse_int(s, 320, 7680, &c->width);
     if (!strcmp(key, "height")) return parse_int(s, 240, 4320, &c->height);
     if (!strcmp(key, "usb_roots")) return set_usb_roots(c, v);
+    if (!strcmp(key, "admin_taps")) return parse_int(s, 3, 15, &c->admin_taps);
+    if (!strcmp(key, "admin_window_s")) return parse_int(s, 1, 30, &c->admin_window_s);
     if (!strcmp(key, "city")) return s && strlen(s) < sizeof c->city ? (strcpy(c->city, s), 0) : -1;
     if (!strcmp(key, "stale_days")) return parse_int(s, 1, 36500, &c->stale_days);
     if (!strcmp(key, "text_cache_mb")) return parse_int(s, 1, 1024, &c->text_cache_mb);

@@ -11,6 +11,8 @@
  *   width: 1280                  # window size (or headless screenshot size)
  *   height: 800
  *   usb_roots: [/media, /run/media]   # where USB sticks are mounted (default these two)
+ *   admin_taps: 5                # taps in the top-left corner that open the console's PIN pad
+ *   admin_window_s: 3            # ... within this many seconds
  *   city: Tapachula              # where this kiosk is: services here are shown first
  *   stale_days: 365              # a service checked longer ago than this is marked as old
  *   text_cache_mb: 16            # bound on cached text textures
@@ -45,6 +47,7 @@ typedef struct cfg {
     int desktop;
     int width, height;
     char city[64];
+    int admin_taps, admin_window_s;
     char usb_roots[CFG_MAX_USB_ROOTS][CFG_PATH_MAX];
     int nusb_roots;
     int stale_days;

@@ -59,6 +59,7 @@ typedef struct kiosk {
     app_usb_msg queue[USB_QUEUE];
     int qhead, qlen;
     Uint32 wake_event;
+    char fonts[CFG_PATH_MAX * 2];       /* the font folder in use */
 } kiosk;
 
 static void usage(void)
@@ -161,6 +162,18 @@ static store *open_store(kiosk *k)
     return st;
 }
 
+/* Reopens the store after the installed packs changed. */
+static void reload_store(void *user)
+{
+    kiosk *k = user;
+    store *fresh = open_store(k);
+    if (!fresh)
+        return;
+    app_set_store(k->a, fresh);
+    store_free(k->st);
+    k->st = fresh;
+}
+
 /* The state database and the installer; the kiosk runs without them (no
  * installs, no version memory) when the data folder is not writable. */
 static void open_installer(kiosk *k)
@@ -191,8 +204,10 @@ static txt_ctx *open_fonts(kiosk *k)
         if (!*dirs[i])
             continue;
         txt_ctx *t = txt_new(dirs[i], (size_t)k->c.text_cache_mb << 20, err, sizeof err);
-        if (t)
+        if (t) {
+            snprintf(k->fonts, sizeof k->fonts, "%.*s", (int)sizeof k->fonts - 1, dirs[i]);
             return t;
+        }
         log_msg("fonts: %s", err);
     }
     log_msg("fonts: no usable font anywhere; cannot show text");
@@ -236,6 +251,11 @@ static int kiosk_open(kiosk *k, const options *o)
     snprintf(path, sizeof path, "%s/search.db", k->data);
     app_set_search_path(k->a, is_dir(k->data) ? path : NULL);
     app_set_city(k->a, k->c.city);
+    app_admin_env env = { .db = k->db, .in = k->in, .data_dir = k->data, .font_dir = k->fonts,
+                          .usb_roots = k->c.usb_roots, .nusb_roots = k->c.nusb_roots,
+                          .gesture_taps = k->c.admin_taps, .gesture_window_ms = k->c.admin_window_s * 1000,
+                          .reload = reload_store, .reload_user = k };
+    app_set_admin(k->a, &env);
     return 0;
 }
 
@@ -311,14 +331,8 @@ static int drain_usb(kiosk *k, uint64_t now)
         SDL_UnlockMutex(k->lock);
         if (!have)
             return finished;
-        if (m.kind == USB_STICK_DONE && m.installed > 0) {
-            store *fresh = open_store(k);
-            if (fresh) {
-                app_set_store(k->a, fresh);
-                store_free(k->st);
-                k->st = fresh;
-            }
-        }
+        if (m.kind == USB_STICK_DONE && m.installed > 0)
+            reload_store(k);
         app_usb(k->a, &m, now);
         finished |= m.kind == USB_STICK_DONE;
     }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Sizes in dp (1 dp = 1 px on a 1280 x 800 screen). */
 #define BAR_H       96
@@ -54,8 +55,8 @@ static const char *L(B *b, const char *key) { return loc_str(b->e->loc, b->lang,
 const char *screens_name(int screen)
 {
     static const char *names[] = { "?", "language", "home", "topic", "article", "directory", "service",
-                                   "search", "country", "usb" };
-    return (screen >= SCR_LANGUAGE && screen <= SCR_USB) ? names[screen] : "?";
+                                   "search", "country", "usb", "admin-pin", "admin" };
+    return (screen >= SCR_LANGUAGE && screen <= SCR_ADMIN) ? names[screen] : "?";
 }
 
 /* ---- widget helpers ---- */
@@ -865,6 +866,262 @@ static void build_usb(B *b)
     end_content(b, dp(b, BAR_H));
 }
 
+/* ---- 10. the administrator's console ---- */
+
+/* A big button with a centred label (PIN pad keys, console actions). */
+static int button(B *b, int x, int y, int w, int h, const char *label, int style, int action,
+                  const char *arg, int in_scroll)
+{
+    int bi = box(b, UI_BUTTON, style, (ui_rect){ x, y, w, h }, in_scroll, action, arg, label, -1);
+    int th = txt_line_height(b->e->txt, dp(b, 26));
+    ui_widget t = { .role = UI_TEXT, .style = style == UI_S_CHIP_ON ? UI_S_BAR_TEXT : UI_S_HEADING,
+                    .parent = (int16_t)bi, .in_scroll = (int16_t)in_scroll,
+                    .r = { x + dp(b, 8), y + (h - th) / 2, w - dp(b, 16), th }, .text = label,
+                    .px = dp(b, 26), .bold_all = 1, .max_lines = 1, .align = TXT_ALIGN_CENTER,
+                    .dir = TXT_DIR_AUTO };
+    ui_add(b->t, &t);
+    return bi;
+}
+
+/* The last result line of the console (a locale key with its values). */
+static void admin_message(B *b)
+{
+    const screen_admin *ad = b->e->admin;
+    char line[512];
+    if (!ad || !ad->msg_key)
+        return;
+    if (ad->msg_count >= 0)
+        loc_plural(b->e->loc, b->lang, ad->msg_key, ad->msg_count, line, sizeof line, "pack", ad->msg_arg,
+                   "file", ad->msg_arg, NULL);
+    else
+        loc_format(b->e->loc, b->lang, ad->msg_key, line, sizeof line, "pack", ad->msg_arg, "file",
+                   ad->msg_arg, NULL);
+    notice(b, line, UI_S_WARN);
+}
+
+static void build_admin_pin(B *b)
+{
+    const screen_admin *ad = b->e->admin;
+    char dots[64] = "";
+    bar(b, L(b, "admin.title"));
+    begin_content(b);
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "admin.pin.prompt"), PX_H2, 1, 12);
+    for (int i = 0; ad && i < ad->pin_len && i < 12; i++)
+        strcat(dots, "\xe2\x97\x8f ");                       /* ● */
+    para(b, UI_TEXT, UI_S_HEADING, *dots ? dots : " ", PX_H1, 1, 12);
+    admin_message(b);
+    static const char *const keys[12] = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", "" };
+    int kw = dp(b, 150), kh = dp(b, 76), gap = dp(b, 14), x0 = (b->W - 3 * kw - 2 * gap) / 2;
+    for (int i = 0; i < 12; i++) {
+        int x = x0 + (i % 3) * (kw + gap), y = b->y + (i / 3) * (kh + gap);
+        if (i == 9)
+            button(b, x, y, kw, kh, L(b, "admin.pin.delete"), UI_S_CHIP, ACT_PIN_DEL, NULL, 1);
+        else if (i == 11)
+            button(b, x, y, kw, kh, L(b, "admin.pin.ok"), UI_S_CHIP_ON, ACT_PIN_OK, NULL, 1);
+        else
+            button(b, x, y, kw, kh, keys[i], UI_S_BUTTON, ACT_PIN_DIGIT, keys[i], 1);
+    }
+    b->y += 4 * (kh + gap);
+    end_content(b, dp(b, BAR_H));
+}
+
+static void admin_tabs(B *b, int active)
+{
+    static const char *const keys[TAB_COUNT] = { "admin.tab.status", "admin.tab.packs",
+        "admin.tab.languages", "admin.tab.log", "admin.tab.usage", "admin.tab.check" };
+    static const char *const args[TAB_COUNT] = { "0", "1", "2", "3", "4", "5" };
+    int x = dp(b, MARGIN), h = dp(b, 60);
+    for (int i = 0; i < TAB_COUNT; i++) {
+        const char *label = L(b, keys[i]);
+        txt_params p = { .text = label, .len = -1, .px = dp(b, 24), .bold_all = 1 };
+        int tw = 0, th = 0;
+        txt_measure(b->e->txt, &p, &tw, &th);
+        int w = tw + dp(b, 40);
+        if (x + w > b->W - dp(b, MARGIN) && x > dp(b, MARGIN)) {
+            x = dp(b, MARGIN);
+            b->y += h + dp(b, 10);
+        }
+        int ci = box(b, UI_CHIP, i == active ? UI_S_CHIP_ON : UI_S_CHIP, (ui_rect){ x, b->y, w, h }, 1,
+                     ACT_ADMIN_TAB, args[i], label, -1);
+        text(b, ci, 1, UI_TEXT, i == active ? UI_S_BAR_TEXT : UI_S_TEXT, label, x + dp(b, 20),
+             b->y + (h - th) / 2, tw + 2, 24, 1, 1, TXT_ALIGN_START, NULL, 0);
+        x += w + dp(b, 10);
+    }
+    b->y += h + dp(b, GAP);
+}
+
+static void admin_status_tab(B *b, const admin_status *st)
+{
+    char v[256], a[64], c[64], d[32], h[32], m[32];
+    field(b, L(b, "admin.status.version"), st->version, 1);
+    admin_format_bytes(st->storage_free, a, sizeof a);
+    admin_format_bytes(st->storage_total, c, sizeof c);
+    loc_format(b->e->loc, b->lang, "admin.status.storage_value", v, sizeof v, "free", a, "total", c, NULL);
+    field(b, L(b, "admin.status.storage"), st->storage_free >= 0 ? v : "?", 0);
+    time_t now = (time_t)st->now_s;
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(v, sizeof v, "%Y-%m-%d %H:%M UTC", &tm);
+    field(b, L(b, "admin.status.clock"), v, 1);
+    snprintf(d, sizeof d, "%ld", st->uptime_s / 86400);
+    snprintf(h, sizeof h, "%ld", st->uptime_s / 3600 % 24);
+    snprintf(m, sizeof m, "%ld", st->uptime_s / 60 % 60);
+    loc_format(b->e->loc, b->lang, "admin.status.uptime_value", v, sizeof v, "days", d, "hours", h,
+               "minutes", m, NULL);
+    field(b, L(b, "admin.status.uptime"), st->uptime_s >= 0 ? v : "?", 0);
+    for (int i = 0; i < st->npacks; i++) {
+        snprintf(a, sizeof a, "%ld", st->packs[i].version);
+        loc_format(b->e->loc, b->lang, "admin.status.content_value", v, sizeof v, "pack", st->packs[i].id,
+                   "version", a, NULL);
+        field(b, i == 0 ? L(b, "admin.status.content") : " ", v, 0);
+    }
+}
+
+static void admin_pack_row(B *b, const admin_pack *p)
+{
+    const screen_admin *ad = b->e->admin;
+    char line[512], ver[32];
+    int builtin = !strcmp(p->source, "default content");
+    snprintf(ver, sizeof ver, "%ld", p->version);
+    snprintf(line, sizeof line, "%s · %s %s · %s · %s", p->id, L(b, "admin.packs.version"), ver, p->layer, p->type);
+    b->y += text(b, -1, 1, UI_TEXT, UI_S_HEADING, line, dp(b, MARGIN), b->y, content_w(b), PX_BODY, 1, 0,
+                 TXT_ALIGN_START, NULL, 0) + dp(b, 4);
+    char day[16], date[128];
+    snprintf(day, sizeof day, "%.10s", p->created);        /* YYYY-MM-DD of the ISO time */
+    intl_date(day, b->lang, date, sizeof date);
+    snprintf(line, sizeof line, "%s %s", L(b, "admin.packs.signed"), date);
+    para(b, UI_TEXT, UI_S_MUTED, line, PX_SMALL, 0, 8);
+    if (builtin) {
+        para(b, UI_TEXT, UI_S_MUTED, L(b, "admin.packs.builtin"), PX_SMALL, 0, GAP);
+        return;
+    }
+    if (ad && !strcmp(ad->confirm, p->id)) {
+        loc_format(b->e->loc, b->lang, "admin.packs.remove_confirm", line, sizeof line, "pack", p->id, NULL);
+        notice(b, line, UI_S_WARN);
+        button(b, dp(b, MARGIN), b->y, dp(b, 260), dp(b, 68), L(b, "admin.confirm"), UI_S_CHIP_ON,
+               ACT_ADMIN_CONFIRM, p->id, 1);
+        button(b, dp(b, MARGIN) + dp(b, 280), b->y, dp(b, 220), dp(b, 68), L(b, "admin.cancel"), UI_S_CHIP,
+               ACT_ADMIN_CANCEL, NULL, 1);
+    } else {
+        button(b, dp(b, MARGIN), b->y, dp(b, 220), dp(b, 68), L(b, "admin.packs.remove"), UI_S_CHIP,
+               ACT_ADMIN_REMOVE, p->id, 1);
+    }
+    b->y += dp(b, 68) + dp(b, GAP);
+}
+
+static int admin_lang_pos(const screen_admin *ad, const char *code)
+{
+    for (int i = 0; ad && i < ad->nlangs; i++)
+        if (!strcmp(ad->langs[i], code))
+            return i;
+    return -1;
+}
+
+static void admin_lang_row(B *b, const char *code, int pos)
+{
+    char line[256];
+    int x = dp(b, MARGIN), h = dp(b, 64), bw = dp(b, 150);
+    snprintf(line, sizeof line, "%s (%s)%s%s", loc_endonym(b->e->loc, code), code,
+             loc_reviewed(b->e->loc, code) ? "" : " · ", loc_reviewed(b->e->loc, code) ? "" :
+             L(b, "admin.lang.unreviewed"));
+    text(b, -1, 1, UI_TEXT, pos >= 0 ? UI_S_HEADING : UI_S_MUTED, line, x, b->y + dp(b, 16),
+         content_w(b) - 3 * (bw + dp(b, 10)), PX_SMALL + 2, pos >= 0, 1, TXT_ALIGN_START, NULL, 0);
+    int bx = b->W - dp(b, MARGIN) - 3 * bw - 2 * dp(b, 10);
+    button(b, bx, b->y, bw, h, L(b, pos >= 0 ? "admin.lang.shown" : "admin.lang.hidden"),
+           pos >= 0 ? UI_S_CHIP_ON : UI_S_CHIP, ACT_ADMIN_LANG_TOGGLE, code, 1);
+    for (int k = 0; pos >= 0 && k < 2; k++) {     /* Move up, Move down: arrows, named */
+        int x2 = bx + (k + 1) * (bw + dp(b, 10)), sz = dp(b, 40);
+        int bi = box(b, UI_BUTTON, UI_S_CHIP, (ui_rect){ x2, b->y, bw, h }, 1,
+                     k ? ACT_ADMIN_LANG_DOWN : ACT_ADMIN_LANG_UP, code,
+                     L(b, k ? "admin.lang.down" : "admin.lang.up"), -1);
+        icon(b, bi, 1, UI_S_HEADING, k ? "arrow_downward" : "arrow_upward", x2 + (bw - sz) / 2,
+             b->y + (h - sz) / 2, sz);
+    }
+    b->y += h + dp(b, 10);
+}
+
+static void admin_languages_tab(B *b)
+{
+    const screen_admin *ad = b->e->admin;
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "admin.lang.title"), PX_H3, 1, 12);
+    for (int i = 0; ad && i < ad->nlangs; i++)
+        admin_lang_row(b, ad->langs[i], i);
+    for (int i = 0; i < loc_count(b->e->loc); i++)
+        if (admin_lang_pos(ad, loc_code(b->e->loc, i)) < 0)
+            admin_lang_row(b, loc_code(b->e->loc, i), -1);
+}
+
+static void admin_log_tab(B *b)
+{
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "admin.log.title"), PX_H3, 1, 12);
+    if (log_count() == 0)
+        para(b, UI_TEXT, UI_S_MUTED, L(b, "admin.log.empty"), PX_SMALL, 0, 0);
+    for (int i = log_count() - 1, shown = 0; i >= 0 && shown < 60; i--, shown++)
+        b->y += text_auto(b, -1, 1, UI_S_TEXT, log_line(i), dp(b, MARGIN), b->y, content_w(b), PX_SMALL, 0,
+                          TXT_ALIGN_START, TXT_DIR_LTR) + dp(b, 6);
+}
+
+static void admin_usage_tab(B *b)
+{
+    para(b, UI_HEADING, UI_S_HEADING, L(b, "admin.usage.title"), PX_H3, 1, 12);
+    para(b, UI_TEXT, UI_S_MUTED, L(b, "admin.usage.note"), PX_SMALL, 0, GAP);
+    button(b, dp(b, MARGIN), b->y, content_w(b) < dp(b, 700) ? content_w(b) : dp(b, 700), dp(b, 76),
+           L(b, "admin.usage.export"), UI_S_CHIP_ON, ACT_ADMIN_EXPORT, NULL, 1);
+    b->y += dp(b, 76) + dp(b, GAP);
+}
+
+static void admin_check_tab(B *b)
+{
+    const screen_admin *ad = b->e->admin;
+    char line[512];
+    button(b, dp(b, MARGIN), b->y, dp(b, 500), dp(b, 76), L(b, "admin.check.run"), UI_S_CHIP_ON,
+           ACT_ADMIN_CHECK, NULL, 1);
+    b->y += dp(b, 76) + dp(b, GAP);
+    if (!ad || !ad->checked)
+        return;
+    if (ad->failed)
+        loc_plural(b->e->loc, b->lang, "admin.check.problems", ad->failed, line, sizeof line, NULL);
+    else
+        snprintf(line, sizeof line, "%s", L(b, "admin.check.all_ok"));
+    para(b, UI_HEADING, UI_S_HEADING, line, PX_H3, 1, 12);
+    for (int i = 0; i < ADMIN_NCHECKS; i++) {
+        loc_format(b->e->loc, b->lang, ad->checks[i].result_key, line, sizeof line, "detail",
+                   ad->checks[i].detail, NULL);
+        field(b, L(b, ad->checks[i].name_key), line, 0);
+    }
+}
+
+static void build_admin(B *b)
+{
+    const screen_admin *ad = b->e->admin;
+    static admin_status st;             /* large; built on the UI thread only */
+    bar(b, L(b, "admin.title"));
+    begin_content(b);
+    admin_tabs(b, ad ? ad->tab : 0);
+    admin_message(b);
+    switch (ad ? ad->tab : 0) {
+    case TAB_PACKS:
+        admin_status_get(b->e->st, ad ? ad->data_dir : ".", ad ? ad->now_s : 0, &st);
+        para(b, UI_HEADING, UI_S_HEADING, L(b, "admin.packs.title"), PX_H3, 1, 12);
+        for (int i = 0; i < st.npacks; i++)
+            admin_pack_row(b, &st.packs[i]);
+        break;
+    case TAB_LANGUAGES: admin_languages_tab(b); break;
+    case TAB_LOG: admin_log_tab(b); break;
+    case TAB_USAGE: admin_usage_tab(b); break;
+    case TAB_CHECK: admin_check_tab(b); break;
+    default:
+        admin_status_get(b->e->st, ad ? ad->data_dir : ".", ad ? ad->now_s : 0, &st);
+        admin_status_tab(b, &st);
+        break;
+    }
+    b->y += dp(b, GAP);
+    button(b, dp(b, MARGIN), b->y, dp(b, 420), dp(b, 76), L(b, "admin.close"), UI_S_BUTTON, ACT_ADMIN_CLOSE,
+           NULL, 1);
+    b->y += dp(b, 76);
+    end_content(b, dp(b, BAR_H));
+}
+
 void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w, int h, int keep_scroll)
 {
     B b = { .t = t, .e = e, .W = w, .H = h, .lang = e->lang && *e->lang ? e->lang : "en" };
@@ -883,6 +1140,8 @@ void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w
     case SCR_SEARCH: build_search(&b); break;
     case SCR_USB: build_usb(&b); break;
     case SCR_COUNTRY: build_country(&b); break;
+    case SCR_ADMIN_PIN: build_admin_pin(&b); break;
+    case SCR_ADMIN: build_admin(&b); break;
     default: build_language(&b); break;
     }
     ui_end(t);

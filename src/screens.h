@@ -13,6 +13,7 @@
 #define FARO_SCREENS_H
 
 #include "faro.h"
+#include "admin.h"
 #include "search.h"
 #include "loc.h"
 #include "store.h"
@@ -21,7 +22,7 @@
 
 enum screen_id {
     SCR_LANGUAGE = 1, SCR_HOME, SCR_TOPIC, SCR_ARTICLE, SCR_DIRECTORY, SCR_SERVICE,
-    SCR_SEARCH, SCR_COUNTRY, SCR_USB
+    SCR_SEARCH, SCR_COUNTRY, SCR_USB, SCR_ADMIN_PIN, SCR_ADMIN
 };
 
 /* What a tap asks for; the widget's arg carries the id or code. */
@@ -33,7 +34,14 @@ enum screen_action {
     ACT_BACKSPACE, ACT_CLEAR,
     ACT_KBD,            /* switch keyboard layout: arg is its name */
     ACT_COUNTRY_PICK,   /* open the nationality list */
-    ACT_COUNTRY         /* arg: ISO 3166 code chosen ("" to forget) */
+    ACT_COUNTRY,        /* arg: ISO 3166 code chosen ("" to forget) */
+    ACT_PIN_DIGIT,      /* arg: "0".."9" */
+    ACT_PIN_DEL, ACT_PIN_OK,
+    ACT_ADMIN_TAB,      /* arg: tab number */
+    ACT_ADMIN_REMOVE,   /* arg: pack id (asks to confirm) */
+    ACT_ADMIN_CONFIRM, ACT_ADMIN_CANCEL,
+    ACT_ADMIN_LANG_TOGGLE, ACT_ADMIN_LANG_UP, ACT_ADMIN_LANG_DOWN,  /* arg: language */
+    ACT_ADMIN_EXPORT, ACT_ADMIN_CHECK, ACT_ADMIN_CLOSE
 };
 
 typedef struct screen_state {
@@ -59,6 +67,25 @@ typedef struct screen_usb {
     screen_usb_line lines[SCREEN_USB_LINES];
 } screen_usb;
 
+/* The administrator's console: tabs, the PIN being typed, the last result. */
+enum admin_tab { TAB_STATUS, TAB_PACKS, TAB_LANGUAGES, TAB_LOG, TAB_USAGE, TAB_CHECK, TAB_COUNT };
+
+typedef struct screen_admin {
+    int pin_len;                        /* digits typed (shown as dots) */
+    const char *msg_key;                /* last result to show, a locale key, or NULL */
+    long msg_count;                     /* its {count} (plural keys), -1 when none */
+    char msg_arg[256];                  /* its {pack} / {file} value */
+    int tab;
+    char confirm[FARO_MAX_ID_LEN + 1];  /* pack waiting for "Yes, remove" */
+    int checked, failed;                /* the self-check ran; how many failed */
+    admin_check checks[ADMIN_NCHECKS];
+    const char *data_dir;
+    struct state *db;
+    long now_s;                         /* wall clock (status, dates) */
+    char langs[FARO_MAX_LANGS][FARO_MAX_LANG_LEN + 1];  /* shown, in order */
+    int nlangs;
+} screen_admin;
+
 typedef struct screen_env {
     store *st;
     loc_set *loc;
@@ -74,6 +101,7 @@ typedef struct screen_env {
     const char *country;                /* nationality picked in the directory, "" if none */
     const char *city;                   /* where this kiosk is (config), "" if unknown */
     const screen_usb *usb;              /* the USB screen's state */
+    const screen_admin *admin;          /* the console's state */
 } screen_env;
 
 /* Returns the name of a screen id ("home"), for scripts and logs. */
