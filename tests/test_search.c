@@ -2,8 +2,10 @@
  * test_search.c — the search index over a known data set built in the test:
  * the tokenizer's folding (accents, case, Arabic forms, Han pairs), accented,
  * Arabic and Chinese queries with the expected hits in order, prefixes as
- * the person types, the reader's language first, FTS syntax in a query, and
- * the index file rebuilt only when the packs change.
+ * the person types, the reader's language first, FTS syntax in a query,
+ * marks and a long summary cut around its match, a second pack's article
+ * shadowed by the first's, and the index file rebuilt only when the packs
+ * change.
  */
 #include "check.h"
 #include "faro.h"
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define SEARCH_SNIPPET_TEST_MAX 170     /* 160 bytes cut, plus "…" twice */
 
 static char err[FARO_MAX_ERRLEN];
 static char tmpdir[] = "/tmp/faro-test-search-XXXXXX";
@@ -38,6 +42,10 @@ static const char *const articles[][6] = {
       "Bring copies of your documents." },
     { "health", "help", "es", "Salud y atención médica", "Atención gratuita en la clínica.",
       "Consulta sin cita previa." },
+    { "long", "help", "pt", "Texto longo",
+      "Uma frase bem comprida que continua e continua sem parar para encher espaço antes da "
+      "palavra alvo que procuramos aqui no meio e depois segue ainda mais texto para passar "
+      "do limite do trecho mostrado na lista de resultados da busca.", "" },
 };
 
 /* id, kind, lang, name, notes, city, nationalities */
@@ -89,6 +97,21 @@ static void add_services(sqlite3 *db)
                "'2026-01-01', 'Ed', 1, 0)", 7, v);
         insert(db, "INSERT INTO service_text VALUES(?1, ?3, ?4, ?5)", 5, v);
     }
+}
+
+/* A small pack "org.test.other" with an article id the first pack has. */
+static void make_other_pack(const char *path)
+{
+    sqlite3 *db = NULL;
+    unlink(path);
+    CHECK(sqlite3_open(path, &db) == SQLITE_OK, "open %s", path);
+    exec(db, SCHEMA_SQL);
+    exec(db, "INSERT INTO meta VALUES('format', '1'), ('id', 'org.test.other'), ('version', '1'),"
+             " ('layer', 'site'), ('type', 'content');"
+             "INSERT INTO articles VALUES('creole', 'talk', 0), ('extra', 'talk', 1);"
+             "INSERT INTO article_text VALUES('creole', 'es', 'Otro kreyòl', 'Otro.', ''),"
+             " ('extra', 'es', 'Otro artículo', 'Algo más.', '');");
+    sqlite3_close(db);
 }
 
 /* A pack file with the data set above (version picks the meta version). */
@@ -221,6 +244,36 @@ static void test_marks(search_index *ix)
     search_hits_free(h);
 }
 
+static void test_long_snippet(search_index *ix)
+{
+    search_hits *h = NULL;
+    int n = search_query(ix, "alvo", (const char *const[]){ "pt", NULL }, 5, &h, err, sizeof err);
+    CHECK(n == 1, "one hit: %d", n);
+    if (n == 1) {
+        const search_hit *x = &h->hits[0];
+        size_t len = strlen(x->snippet);
+        CHECK(len <= SEARCH_SNIPPET_TEST_MAX && len > 60, "snippet of %zu bytes", len);
+        CHECK(strncmp(x->snippet, "…", 3) == 0 && strcmp(x->snippet + len - 3, "…") == 0,
+              "cut on both sides: %s", x->snippet);
+        CHECK(x->nsnippet_marks == 1 && strncmp(x->snippet + x->snippet_marks[0].start, "alvo", 4) == 0 &&
+              x->snippet_marks[0].end - x->snippet_marks[0].start == 4, "mark on alvo");
+    }
+    search_hits_free(h);
+}
+
+/* A second pack with the same article id: the first pack added wins. */
+static void test_two_packs(const char *pack, const char *other)
+{
+    store *st = open_store(pack);
+    CHECK(store_add_file(st, other, err, sizeof err) == 0, "second pack: %s", err);
+    search_index *ix = search_open(NULL, st, err, sizeof err);
+    CHECK(ix != NULL, "%s", err);
+    CHECK_STR(hits_str(ix, "otro", es), "a:extra:es");          /* its creole is shadowed */
+    CHECK_STR(hits_str(ix, "kreyol", es), "a:creole:es");
+    search_close(ix);
+    store_free(st);
+}
+
 static void test_odd_queries(search_index *ix)
 {
     static const char *const odd[] = { "", "   ", "\"", "*", "-", "con\" OR \"x", "NEAR(a b)",
@@ -296,11 +349,16 @@ int main(void)
         test_arabic(ix);
         test_chinese(ix);
         test_marks(ix);
+        test_long_snippet(ix);
         test_odd_queries(ix);
     }
     search_close(ix);
     store_free(st);
     test_file_index(pack, pack2);
+    char other[512];
+    snprintf(other, sizeof other, "%s/other.faro", tmpdir);
+    make_other_pack(other);
+    test_two_packs(pack, other);
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", tmpdir);
