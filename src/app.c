@@ -56,6 +56,7 @@ struct app {
     int ncorner;
     app_reload_fn reload;
     void *reload_user;
+    const cfg *cfg;
     long wall_start;                    /* time(NULL) when the app started */
     uint64_t ms_start, now_ms;          /* the caller's clock then and now */
 };
@@ -167,6 +168,7 @@ app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt)
     a->h = c->height;
     a->idle_ms = c->idle_timeout_s * 1000;
     a->wall_start = (long)time(NULL);
+    a->cfg = c;
     a->ms_start = a->now_ms = UINT64_MAX;
     a->stale_days = c->stale_days;
     app_offer_languages(a, c);
@@ -677,6 +679,22 @@ void app_set_admin(app *a, const app_admin_env *env)
     a->reload = env->reload;
     a->reload_user = env->reload_user;
     apply_admin_langs(a);
+}
+
+void app_set_locales(app *a, loc_set *loc)
+{
+    a->loc = loc;
+    app_offer_languages(a, a->cfg);
+    apply_admin_langs(a);
+    if (a->admin.nlangs)
+        admin_load_langs(a);
+    a->dirty = 1;
+    a->keep_scroll = 1;
+}
+
+void app_set_sync(app *a, struct sync_ctx *s)
+{
+    a->admin.sync = s;
 }
 
 void app_set_city(app *a, const char *city)

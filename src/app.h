@@ -95,6 +95,14 @@ typedef struct app_admin_env {
     void *reload_user;
 } app_admin_env;
 
+/* Replaces the UI strings (a translation pack arrived): languages are
+ * offered again and the screen rebuilt.  The caller frees the old set after. */
+void app_set_locales(app *a, loc_set *loc);
+
+/* The mirror worker, whose status the console shows (may be NULL). */
+struct sync_ctx;
+void app_set_sync(app *a, struct sync_ctx *s);
+
 /* Wires the console (and applies its language setting). */
 void app_set_admin(app *a, const app_admin_env *env);
 

@@ -18,6 +18,8 @@
 #include "faro.h"
 #include "gfx.h"
 #include "install.h"
+#include "lpack.h"
+#include "sync.h"
 #include "state.h"
 #include "usb.h"
 #include "loc.h"
@@ -60,6 +62,9 @@ typedef struct kiosk {
     int qhead, qlen;
     Uint32 wake_event;
     char fonts[CFG_PATH_MAX * 2];       /* the font folder in use */
+    char locales[CFG_PATH_MAX * 2];     /* the shipped locale files */
+    sync_ctx *sync;
+    SDL_atomic_t packs_changed;         /* set by the sync thread: reopen the store */
 } kiosk;
 
 static void usage(void)
@@ -162,16 +167,35 @@ static store *open_store(kiosk *k)
     return st;
 }
 
-/* Reopens the store after the installed packs changed. */
+/* The shipped locales with every installed translation pack over them. */
+static loc_set *open_locales(kiosk *k)
+{
+    char packs[CFG_PATH_MAX + 16];
+    snprintf(packs, sizeof packs, "%s/packs", k->data);
+    loc_set *L = lpack_reload(k->locales, is_dir(packs) ? packs : NULL);
+    if (L && loc_count(L) == 0)
+        log_msg("no locale files in %s: showing string keys", k->locales);
+    return L;
+}
+
+/* Reopens the store and the locales after the installed packs changed
+ * (a content or a translation pack arrived, or one was removed): the new
+ * words and content appear without a restart. */
 static void reload_store(void *user)
 {
     kiosk *k = user;
     store *fresh = open_store(k);
-    if (!fresh)
-        return;
-    app_set_store(k->a, fresh);
-    store_free(k->st);
-    k->st = fresh;
+    loc_set *L = open_locales(k);
+    if (fresh) {
+        app_set_store(k->a, fresh);
+        store_free(k->st);
+        k->st = fresh;
+    }
+    if (L) {
+        app_set_locales(k->a, L);
+        loc_free(k->loc);
+        k->loc = L;
+    }
 }
 
 /* The state database and the installer; the kiosk runs without them (no
@@ -228,19 +252,14 @@ static int kiosk_open(kiosk *k, const options *o)
         k->c.width = o->w;
         k->c.height = o->h;
     }
-    k->st = store_new();
-    k->loc = loc_new();
-    if (!k->st || !k->loc)
-        return FARO_ENOMEM;
     data_dir(&k->c, k->data, sizeof k->data);
     open_installer(k);
-    store_free(k->st);
     k->st = open_store(k);
-    if (!k->st)
-        return FARO_ENOMEM;
     find_dir(locales, sizeof locales, k->c.locales_dir, "locales", "locales");
-    if (loc_load_dir(k->loc, locales) == 0)
-        log_msg("no locale files in %s: showing string keys", locales);
+    snprintf(k->locales, sizeof k->locales, "%s", locales);
+    k->loc = open_locales(k);
+    if (!k->st || !k->loc)
+        return FARO_ENOMEM;
     k->txt = open_fonts(k);
     if (!k->txt)
         return FARO_EIO;
@@ -261,6 +280,7 @@ static int kiosk_open(kiosk *k, const options *o)
 
 static void kiosk_close(kiosk *k)
 {
+    sync_free(k->sync);
     usb_stop(k->usb);
     install_close(k->in);
     state_close(k->db);
@@ -338,6 +358,48 @@ static int drain_usb(kiosk *k, uint64_t now)
     }
 }
 
+/* Called on the sync thread after a pack was installed from a mirror. */
+static void on_sync_installed(void *user, const install_result *res)
+{
+    kiosk *k = user;
+    log_msg("sync: %s version %ld installed", res->id, res->version);
+    SDL_AtomicSet(&k->packs_changed, 1);
+    if (k->wake_event != (Uint32)-1) {
+        SDL_Event wake = { .type = k->wake_event };
+        SDL_PushEvent(&wake);
+    }
+}
+
+/* Starts the mirror worker when mirrors are configured. */
+static void start_sync(kiosk *k)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *mirrors[CFG_MAX_MIRRORS], *subs[CFG_MAX_SUBSCRIBE];
+    if (k->c.nmirrors == 0 || !k->in)
+        return;
+    for (int i = 0; i < k->c.nmirrors; i++)
+        mirrors[i] = k->c.mirrors[i];
+    for (int i = 0; i < k->c.nsubscribe; i++)
+        subs[i] = k->c.subscribe[i];
+    sync_opts o = { .data_dir = k->data, .mirrors = mirrors, .nmirrors = k->c.nmirrors,
+                    .subscribe = subs, .nsubscribe = k->c.nsubscribe, .poll_s = k->c.poll_s,
+                    .ca_file = *k->c.ca_file ? k->c.ca_file : NULL,
+                    .on_installed = on_sync_installed, .user = k };
+    k->sync = sync_new(&o, k->in, k->db, err, sizeof err);
+    if (!k->sync || sync_start(k->sync) != 0)
+        log_msg("sync: %s", k->sync ? "cannot start the worker" : err);
+    app_set_sync(k->a, k->sync);
+}
+
+/* Takes a pending "packs changed" from the sync thread.  1 if it reloaded. */
+static int take_sync(kiosk *k)
+{
+    if (!SDL_AtomicCAS(&k->packs_changed, 1, 0))
+        return 0;
+    reload_store(k);
+    return 1;
+}
+
 static void start_usb(kiosk *k)
 {
     char err[FARO_MAX_ERRLEN];
@@ -390,11 +452,24 @@ static int headless_usb_wait(script_host *h, long ms)
     return -1;
 }
 
+/* Waits (real time, up to ms) until the mirror worker installed something. */
+static int headless_sync_wait(script_host *h, long ms)
+{
+    if (script_kiosk->sync)
+        sync_wake(script_kiosk->sync);
+    for (long waited = 0; waited <= ms; waited += 10) {
+        if (take_sync(script_kiosk))
+            return 0;
+        SDL_Delay(10);
+    }
+    return -1;
+}
+
 static int run_headless(kiosk *k, const options *o)
 {
     char err[FARO_MAX_ERRLEN];
     script_host h = { .a = k->a, .txt = k->txt, .resize = headless_resize, .now = 1,
-                      .usb_wait = headless_usb_wait };
+                      .usb_wait = headless_usb_wait, .sync_wait = headless_sync_wait };
     script_kiosk = k;
     int rc = 0;
     if (headless_resize(&h, k->c.width, k->c.height) != 0) {
@@ -460,8 +535,10 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
         *redraw = 1;
         break;
     default:
-        if (ev->type == k->wake_event)
+        if (ev->type == k->wake_event) {
             drain_usb(k, now);
+            take_sync(k);
+        }
         break;
     }
 }
@@ -550,6 +627,7 @@ int main(int argc, char **argv)
     }
     k.wake_event = (Uint32)-1;
     start_usb(&k);
+    start_sync(&k);
     rc = o.headless ? run_headless(&k, &o) : run_window(&k, &o);
     kiosk_close(&k);
     SDL_Quit();

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "mdoc.h"
 #include "schema.h"
+#include "sync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -950,6 +951,34 @@ static void admin_tabs(B *b, int active)
     b->y += h + dp(b, GAP);
 }
 
+/* Updates from mirrors: last success, what is downloading, the last error. */
+static void admin_sync_line(B *b)
+{
+    sync_status ss;
+    char v[512], when[64], arg[256];
+    if (!b->e->admin || !b->e->admin->sync)
+        return;
+    sync_status_get(b->e->admin->sync, &ss);
+    time_t t = (time_t)ss.last_success;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    if (*ss.error_key) {
+        loc_format(b->e->loc, b->lang, ss.error_key, arg, sizeof arg, "arg", ss.error_arg, NULL);
+        loc_format(b->e->loc, b->lang, "admin.status.sync_error", v, sizeof v, "error", arg, NULL);
+    } else if (ss.last_success) {
+        loc_format(b->e->loc, b->lang, "admin.status.sync_ok", v, sizeof v, "time", when, NULL);
+    } else {
+        snprintf(v, sizeof v, "%s", L(b, "admin.status.sync_never"));
+    }
+    if (*ss.downloading) {
+        size_t n = strlen(v);
+        snprintf(v + n, sizeof v - n, "\n%s %llu%%", ss.downloading,
+                 ss.total ? ss.done * 100 / ss.total : 0ull);
+    }
+    field(b, L(b, "admin.status.sync"), v, 0);
+}
+
 static void admin_status_tab(B *b, const admin_status *st)
 {
     char v[256], a[64], c[64], d[32], h[32], m[32];
@@ -969,6 +998,7 @@ static void admin_status_tab(B *b, const admin_status *st)
     loc_format(b->e->loc, b->lang, "admin.status.uptime_value", v, sizeof v, "days", d, "hours", h,
                "minutes", m, NULL);
     field(b, L(b, "admin.status.uptime"), st->uptime_s >= 0 ? v : "?", 0);
+    admin_sync_line(b);
     for (int i = 0; i < st->npacks; i++) {
         snprintf(a, sizeof a, "%ld", st->packs[i].version);
         loc_format(b->e->loc, b->lang, "admin.status.content_value", v, sizeof v, "pack", st->packs[i].id,

@@ -84,6 +84,7 @@ typedef struct screen_admin {
     long now_s;                         /* wall clock (status, dates) */
     char langs[FARO_MAX_LANGS][FARO_MAX_LANG_LEN + 1];  /* shown, in order */
     int nlangs;
+    struct sync_ctx *sync;              /* mirror worker, NULL when none */
 } screen_admin;
 
 typedef struct screen_env {

@@ -224,6 +224,11 @@ static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err
         if (ms < 0 || !h->usb_wait || h->usb_wait(h, ms) != 0)
             return fail(err, errlen, path, line, "no USB stick was handled within %s", a1);
         advance(h, FRAME_MS);
+    } else if (!strcmp(op, "wait-sync") && c->argc == 2) {
+        long ms = parse_duration(a1);
+        if (ms < 0 || !h->sync_wait || h->sync_wait(h, ms) != 0)
+            return fail(err, errlen, path, line, "no pack arrived from a mirror within %s", a1);
+        advance(h, FRAME_MS);
     } else if ((!strcmp(op, "expect") || !strcmp(op, "expect-visible")) && c->argc == 2) {
         if (expect_text(h, a1, op[6] == '-') != 0)
             return fail(err, errlen, path, line, "expected \"%s\" on screen", a1);

@@ -11,6 +11,7 @@
  *   type "text"           type text on a keyboard, one character at a time
  *   wait N[ms|s]          let N of virtual time pass (animations and idle reset run)
  *   wait-usb N[ms|s]      wait (real time, at most N) until a USB stick has been handled
+ *   wait-sync N[ms|s]     poll the mirrors now and wait (real time) until a pack is installed
  *   expect "Text"         some widget on this screen shows Text (substring)
  *   expect-visible "Text" ... and it is inside the visible area
  *   expect-not "Text"     no widget shows Text
@@ -43,6 +44,7 @@ typedef struct script_host {
     uint64_t now;               /* the virtual clock, ms */
     int (*resize)(struct script_host *host, int w, int h);  /* recreates r */
     int (*usb_wait)(struct script_host *host, long ms);     /* 0 once a stick was handled */
+    int (*sync_wait)(struct script_host *host, long ms);    /* 0 once a mirror pack arrived */
 } script_host;
 
 /* Runs the script at path.  Returns 0 when every line passed, else a
