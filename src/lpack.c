@@ -227,19 +227,17 @@ static int validate(const lfile *f, int n, const char *path, char *err, size_t e
     return rc;
 }
 
-int lpack_apply_file(loc_set *L, const char *path, char *err, size_t errlen)
+/* lpack_apply_file on a pack lpack_check_file found to be a locale pack. */
+static int apply_checked(loc_set *L, const char *path, char *err, size_t errlen)
 {
-    char type[16];
     lfile files[LPACK_MAX_FILES];
-    int rc = lpack_check_file(path, type, sizeof type, err, errlen), n = 0;
-    if (rc == 0 && strcmp(type, "locale") != 0) {
-        snprintf(err, errlen, "%s: not a locale pack (type %s)", path, type);
+    int rc, n;
+    sqlite3 *db = open_ro(path);
+    if (!db) {
+        snprintf(err, errlen, "%s: cannot open", path);
         return FARO_EPACK;
     }
-    if (rc != 0)
-        return rc;
-    sqlite3 *db = open_ro(path);
-    n = db ? read_files(db, files, path, err, errlen) : FARO_EPACK;
+    n = read_files(db, files, path, err, errlen);
     sqlite3_close(db);
     if (n < 0)
         return n;
@@ -251,6 +249,17 @@ int lpack_apply_file(loc_set *L, const char *path, char *err, size_t errlen)
     }
     files_free(files, n);
     return rc ? rc : n;
+}
+
+int lpack_apply_file(loc_set *L, const char *path, char *err, size_t errlen)
+{
+    char type[16];
+    int rc = lpack_check_file(path, type, sizeof type, err, errlen);
+    if (rc == 0 && strcmp(type, "locale") != 0) {
+        snprintf(err, errlen, "%s: not a locale pack (type %s)", path, type);
+        return FARO_EPACK;
+    }
+    return rc ? rc : apply_checked(L, path, err, errlen);
 }
 
 static int is_pack_name(const char *name)
@@ -274,7 +283,7 @@ static int apply_one(loc_set *L, const char *path)
     }
     if (strcmp(type, "locale") != 0)
         return 0;
-    int n = lpack_apply_file(L, path, err, sizeof err);
+    int n = apply_checked(L, path, err, sizeof err);
     if (n < 0) {
         log_msg("translations: %s (skipped)", err);
         return 0;
