@@ -38,8 +38,8 @@
  * query connection is read-only, locked once and memory-mapped.
  *
  * Invariants:
- *  1. An index whose info.packs equals the store's pack list (ids and
- *     versions in precedence order) and info.format equals SEARCH_FORMAT
+ *  1. An index whose info.packs equals the store's pack list (ids,
+ *     versions and creation times in precedence order) and info.format equals SEARCH_FORMAT
  *     was completely built from those packs; any other index is rebuilt.
  *  2. A rebuild writes path.tmp and renames it over path: a power cut
  *     leaves the old index or none, never half of one.
@@ -68,7 +68,7 @@
 #define SEARCH_MAX_LANGS   64           /* language buckets; more share the last one */
 #define SEARCH_MAX_WORD    64           /* UTF-16 units of a word looked at */
 #define SEARCH_FOLD_CAP    256          /* UTF-16 units of a folded word */
-#define SEARCH_PACKS_LEN   (FARO_MAX_PACKS * (FARO_MAX_ID_LEN + 24))
+#define SEARCH_PACKS_LEN   (FARO_MAX_PACKS * (FARO_MAX_ID_LEN + 64))
 #define SEARCH_MMAP_BYTES  "268435456"  /* map up to 256 MB of the index file */
 #define SEARCH_RANK_CAP    200          /* matches ranked per language and pass */
 #define SEARCH_SNIPPET_BYTES 160        /* a longer summary is cut around its first match */
@@ -612,7 +612,8 @@ static int add_service(void *user, const struct store_service *v)
     return add_doc(b, SEARCH_SERVICE, v->id, v->lang, v->name, v->notes);
 }
 
-/* "id@version,..." of the store's packs, in precedence order. */
+/* "id@version@created,..." of the store's packs, in precedence order (a
+ * rebuilt pack with the same version, as in development, counts as new). */
 static int packs_signature(store *st, char *sig, size_t len, char *err, size_t errlen)
 {
     store_result *r = NULL;
@@ -622,8 +623,9 @@ static int packs_signature(store *st, char *sig, size_t len, char *err, size_t e
         return rc;
     sig[0] = '\0';
     for (int i = 0; i < r->n && used < len; i++)
-        used += (size_t)snprintf(sig + used, len - used, "%s%s@%ld", i ? "," : "",
-                                 r->u.packs[i].id, r->u.packs[i].version);
+        used += (size_t)snprintf(sig + used, len - used, "%s%s@%ld@%.40s", i ? "," : "",
+                                 r->u.packs[i].id, r->u.packs[i].version,
+                                 r->u.packs[i].created);
     store_result_free(r);
     if (used >= len)
         return fail(err, errlen, FARO_ELIMIT, "search: pack list too long");
