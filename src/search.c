@@ -479,7 +479,8 @@ typedef struct builder {
     char langs[SEARCH_MAX_LANGS][FARO_MAX_LANG_LEN + 1];
     sqlite3_int64 seq[SEARCH_MAX_LANGS + 1];
     text_out body;              /* plain text of the current body */
-    int oom;
+    int oom;                    /* memory ran out */
+    int failed;                 /* a callback stopped the walk (err not yet set) */
 } builder;
 
 /* Bucket (1..SEARCH_MAX_LANGS) of a language tag, added when new. */
@@ -565,7 +566,12 @@ static int add_doc(builder *b, int kind, const char *id, const char *lang,
     }
     free(t);
     free(s);
-    return rc == SQLITE_DONE ? 0 : -1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    b->failed = 1;
+    if (rc == SQLITE_NOMEM)
+        b->oom = 1;
+    return b->oom ? FARO_ENOMEM : FARO_ESQL;
 }
 
 static int add_article(void *user, const struct store_article *a)
@@ -675,7 +681,7 @@ static int fill_index(sqlite3 *db, store *st, const char *sig, char *err, size_t
         rc = fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
     if (rc == 0 && ((rc = store_each_article_text(st, add_article, &b, err, errlen)) != 0 ||
                     (rc = store_each_service_text(st, add_service, &b, err, errlen)) != 0))
-        rc = rc == -1 ? fail(err, errlen, b.oom ? FARO_ENOMEM : FARO_ESQL, "search: %s",
+        rc = b.failed ? fail(err, errlen, rc, "search: %s",
                              b.oom ? "out of memory" : sqlite3_errmsg(db)) : rc;
     if (rc == 0 && (write_info(&b, sig) || exec(db, "INSERT INTO fts(fts) VALUES('optimize')") ||
                     exec(db, "COMMIT")))

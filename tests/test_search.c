@@ -4,8 +4,8 @@
  * Arabic and Chinese queries with the expected hits in order, prefixes as
  * the person types, the reader's language first, FTS syntax in a query,
  * marks and a long summary cut around its match, a second pack's article
- * shadowed by the first's, and the index file rebuilt only when the packs
- * change.
+ * shadowed by the first's, the index file rebuilt only when the packs
+ * change, and building and querying with a failing SQLite allocation.
  */
 #include "check.h"
 #include "faro.h"
@@ -331,9 +331,81 @@ static void test_file_index(const char *pack, const char *pack2)
     store_free(st2);
 }
 
+/* ---- fault injection: the Nth SQLite allocation fails once ---- */
+
+static sqlite3_mem_methods real_mem;
+static long fail_countdown = -1;   /* -1: never */
+static int injected;
+
+static int should_fail(void)
+{
+    if (fail_countdown < 0 || fail_countdown-- > 0)
+        return 0;
+    injected = 1;
+    return 1;
+}
+
+static void *fi_malloc(int n)
+{
+    return should_fail() ? NULL : real_mem.xMalloc(n);
+}
+
+static void *fi_realloc(void *p, int n)
+{
+    return should_fail() ? NULL : real_mem.xRealloc(p, n);
+}
+
+static void install_fault_allocator(void)
+{
+    sqlite3_mem_methods m;
+    sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
+    m = real_mem;
+    m.xMalloc = fi_malloc;
+    m.xRealloc = fi_realloc;
+    CHECK(sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK, "fault allocator");
+}
+
+/* Building the index and querying it with allocation n failing, for n up
+ * to a run that needs no failure (sparser as n grows): never a crash or a
+ * leak, a failed open says why, and a clean open afterwards answers. */
+static void test_faults(const char *pack)
+{
+    store *st = open_store(pack);
+    int opened = 0, refused = 0, done = 0;
+    for (long n = 0; n < 200000 && !done; n += 1 + n / 64) {
+        search_hits *h = NULL;
+        err[0] = '\0';
+        injected = 0;
+        fail_countdown = n;
+        search_index *ix = search_open(NULL, st, err, sizeof err);
+        if (ix) {
+            search_query(ix, "kreyol", es, 5, &h, err, sizeof err);
+            search_hits_free(h);
+            search_query(ix, "权利", zh, 5, &h, err, sizeof err);
+            search_hits_free(h);
+        } else {
+            CHECK(err[0] != '\0', "failed open at %ld without a message", n);
+        }
+        search_close(ix);
+        fail_countdown = -1;
+        done = !injected;
+        opened += ix != NULL;
+        refused += ix == NULL;
+    }
+    CHECK(done && refused > 0 && opened > 0, "faults: done %d, refused %d, opened %d", done,
+          refused, opened);
+    search_index *ix = search_open(NULL, st, err, sizeof err);
+    CHECK(ix != NULL, "clean open after faults: %s", err);
+    if (ix)
+        CHECK_STR(hits_str(ix, "kreyol", es), "a:creole:es");
+    search_close(ix);
+    store_free(st);
+}
+
 int main(void)
 {
     char pack[512], pack2[512], cmd[600];
+    install_fault_allocator();
     CHECK(mkdtemp(tmpdir) != NULL, "mkdtemp");
     snprintf(pack, sizeof pack, "%s/a.faro", tmpdir);
     snprintf(pack2, sizeof pack2, "%s/b.faro", tmpdir);
@@ -359,6 +431,7 @@ int main(void)
     snprintf(other, sizeof other, "%s/other.faro", tmpdir);
     make_other_pack(other);
     test_two_packs(pack, other);
+    test_faults(pack);
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", tmpdir);
