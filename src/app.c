@@ -8,6 +8,7 @@
  */
 #include "app.h"
 #include "log.h"
+#include "kbd.h"
 #include "pin.h"
 #include "usb.h"
 
@@ -34,7 +35,7 @@ struct app {
     int idle_ms, stale_days;
     uint64_t last_input;
     /* the visit: forgotten by reset_visit, never written anywhere */
-    char query[SEARCH_MAX_QUERY + 1];
+    kbd_edit query;
     char kbd[16];
     char country[4];
     /* search: the index is opened on first use */
@@ -140,7 +141,7 @@ static void reset_visit(app *a)
     a->admin.confirm[0] = 0;
     a->admin.checked = 0;
     a->admin.tab = 0;
-    memset(a->query, 0, sizeof a->query);
+    kbd_edit_init(&a->query, SEARCH_MAX_QUERY);
     memset(a->kbd, 0, sizeof a->kbd);
     memset(a->country, 0, sizeof a->country);
     memset(a->hist, 0, sizeof a->hist);
@@ -230,7 +231,7 @@ ui_tree *app_tree(app *a)
         screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->lang,
                          .offered = a->offered, .noffered = a->noffered,
                          .stale_days = a->stale_days, .today = today_days(a),
-                         .ix = searching ? search_ix(a) : NULL, .query = a->query, .kbd = a->kbd,
+                         .ix = searching ? search_ix(a) : NULL, .query = a->query.buf, .kbd = a->kbd,
                          .country = a->country, .city = a->city, .usb = &a->usb,
                          .admin = &a->admin };
         a->admin.now_s = wall_s(a);
@@ -527,27 +528,21 @@ static int corner_gesture(app *a, int x, int y, uint64_t ms)
     return 1;
 }
 
-/* Appends typed text to the query (bounded, whole characters only). */
+/* Appends typed text to the query (bounded: what does not fit whole is
+ * refused; invalid UTF-8 from a keyboard is refused too). */
 static void type_text(app *a, const char *utf8)
 {
-    size_t have = strlen(a->query), add = strlen(utf8);
-    if (have + add > SEARCH_MAX_QUERY)
-        return;
-    memcpy(a->query + have, utf8, add + 1);
-    a->dirty = 1;
-    a->keep_scroll = 0;
+    if (kbd_edit_insert(&a->query, utf8) == 0) {
+        a->dirty = 1;
+        a->keep_scroll = 0;
+    }
 }
 
-/* Removes the last character (a whole UTF-8 sequence). */
+/* Removes the last grapheme cluster (a letter with its accents). */
 static void backspace(app *a)
 {
-    size_t n = strlen(a->query);
-    while (n > 0 && ((unsigned char)a->query[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n > 0)
-        n--;
-    a->query[n] = 0;
-    a->dirty = 1;
+    if (kbd_edit_backspace(&a->query) > 0)
+        a->dirty = 1;
 }
 
 static void perform(app *a, int action, const char *arg)
@@ -560,7 +555,7 @@ static void perform(app *a, int action, const char *arg)
     case ACT_KEY: type_text(a, arg); break;
     case ACT_BACKSPACE: backspace(a); break;
     case ACT_CLEAR:
-        a->query[0] = 0;
+        kbd_edit_clear(&a->query);
         a->dirty = 1;
         break;
     case ACT_KBD:
@@ -702,7 +697,7 @@ void app_set_city(app *a, const char *city)
     snprintf(a->city, sizeof a->city, "%s", city ? city : "");
 }
 
-const char *app_query(const app *a) { return a->query; }
+const char *app_query(const app *a) { return a->query.buf; }
 
 int app_tick(app *a, uint64_t ms)
 {

@@ -13,6 +13,7 @@
 #include "icons.h"
 #include "install.h"
 #include "intl.h"
+#include "kbd.h"
 #include "log.h"
 #include "mdoc.h"
 #include "schema.h"
@@ -791,10 +792,79 @@ static void search_results(B *b)
     search_hits_free(hits);
 }
 
-/* The on-screen keyboard at the bottom; returns its top edge. */
+/* The layout chosen on this visit (its number), or the language's own. */
+static int kbd_layout_for_name(const char *chosen, const char *lang)
+{
+    if (chosen && *chosen)
+        return atoi(chosen) % KBD_NLAYOUTS;
+    return kbd_layout_for_lang(lang);
+}
+
+/* The on-screen keyboard at the bottom; returns its top edge.  Key sizes
+ * come from the layout (half key units); an Arabic layout runs right to
+ * left whatever the screen's direction, so its keys are placed already
+ * mirrored when ui_end will mirror the screen. */
+#define KEY_H 64
+#define KEY_GAP 6
+
+static void key_widget(B *b, const kbd_key *k, int x, int y, int w, int h)
+{
+    char next[8];
+    int action = k->action == KBD_BACKSPACE ? ACT_BACKSPACE : k->action == KBD_CLEAR ? ACT_CLEAR
+               : k->action == KBD_SWITCH ? ACT_KBD : ACT_KEY;
+    const char *arg = k->action == KBD_SPACE ? " " : k->text;
+    if (k->action == KBD_SWITCH) {
+        snprintf(next, sizeof next, "%d", kbd_next_layout(kbd_layout_for_name(b->e->kbd, b->lang)));
+        arg = next;
+    }
+    const char *name = k->action == KBD_BACKSPACE ? L(b, "kbd.delete") : k->action == KBD_SPACE ? L(b, "kbd.space")
+                     : k->action == KBD_SWITCH ? L(b, "kbd.switch") : k->action == KBD_CLEAR ? L(b, "search.clear")
+                     : k->label;
+    if (b->rtl)
+        x = b->W - x - w;                   /* ui_end mirrors it back */
+    int ki = box(b, UI_BUTTON, k->action == KBD_INSERT ? UI_S_BUTTON : UI_S_CHIP, (ui_rect){ x, y, w, h }, 0,
+                 action, arg, name, -1);
+    if (k->icon) {
+        int sz = dp(b, 34);
+        icon(b, ki, 0, UI_S_HEADING, k->label, x + (w - sz) / 2, y + (h - sz) / 2, sz);
+        return;
+    }
+    int th = txt_line_height(b->e->txt, dp(b, 28));
+    ui_widget t = { .role = UI_TEXT, .style = UI_S_HEADING, .parent = (int16_t)ki,
+                    .r = { x, y + (h - th) / 2, w, th }, .text = k->label,
+                    .px = dp(b, 28), .max_lines = 1, .align = TXT_ALIGN_CENTER, .dir = TXT_DIR_AUTO };
+    ui_add(b->t, &t);
+}
+
 static int keyboard(B *b)
 {
-    return b->H;
+    const kbd_layout *l = kbd_layout_get(kbd_layout_for_name(b->e->kbd, b->lang));
+    int units = 1, kh = dp(b, KEY_H), gap = dp(b, KEY_GAP), pad = dp(b, 12);
+    if (!l)
+        return b->H;
+    for (int r = 0; r < l->nrows; r++) {
+        int u = 0;
+        for (int k = 0; k < l->rows[r].nkeys; k++)
+            u += l->rows[r].keys[k].width;
+        units = u > units ? u : units;
+    }
+    int top = b->H - l->nrows * (kh + gap) - 2 * pad + gap;
+    int unit = (b->W - 2 * pad) / units;
+    box(b, UI_PANEL, UI_S_RULE, (ui_rect){ 0, top, b->W, b->H - top }, 0, 0, NULL, NULL, -1);
+    for (int r = 0; r < l->nrows; r++) {
+        int u = 0, y = top + pad + r * (kh + gap);
+        for (int k = 0; k < l->rows[r].nkeys; k++)
+            u += l->rows[r].keys[k].width;
+        int x = (b->W - u * unit) / 2;
+        for (int k = 0; k < l->rows[r].nkeys; k++) {
+            const kbd_key *key = &l->rows[r].keys[k];
+            int w = key->width * unit;
+            int kx = l->rtl ? b->W - x - w : x;
+            key_widget(b, key, kx + gap / 2, y, w - gap, kh);
+            x += w;
+        }
+    }
+    return top;
 }
 
 static void build_search(B *b)

@@ -80,10 +80,15 @@ static void tap_point(script_host *h, int x, int y)
     advance(h, FRAME_MS);
 }
 
-static int tap_text(script_host *h, const char *text)
+/* Taps the first tappable widget showing text (exact: the whole text or
+ * name, else a substring). */
+static int tap_text(script_host *h, const char *text, int exact)
 {
     ui_tree *t = app_tree(h->a);
     for (int i = ui_find(t, text, 0); i >= 0; i = ui_find(t, text, i + 1)) {
+        const ui_widget *w = ui_get(t, i);
+        if (exact && !(w->text && !strcmp(w->text, text)) && !(w->name && !strcmp(w->name, text)))
+            continue;
         int target = ui_actionable(t, i);
         if (target < 0)
             continue;
@@ -197,8 +202,8 @@ static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err
     ui_tree *t = app_tree(h->a);
     if (!strcmp(op, "tap") && c->argc == 3)
         tap_point(h, atoi(c->argv[1]), atoi(c->argv[2]));
-    else if (!strcmp(op, "tap") && c->argc == 2) {
-        if (tap_text(h, a1) != 0)
+    else if ((!strcmp(op, "tap") || !strcmp(op, "tap-exact")) && c->argc == 2) {
+        if (tap_text(h, a1, op[3] == '-') != 0)
             return fail(err, errlen, path, line, "nothing tappable shows \"%s\"", a1);
     } else if (!strcmp(op, "drag") && c->argc >= 5)
         drag(h, atoi(c->argv[1]), atoi(c->argv[2]), atoi(c->argv[3]), atoi(c->argv[4]),

@@ -3,6 +3,7 @@
  *
  * One command a line (# starts a comment):
  *   tap "Text"            tap the tappable widget showing Text (scrolled into view first)
+ *   tap-exact "Text"      the same, for a widget whose whole text or name is Text (keys)
  *   tap X Y               tap a screen point
  *   drag X1 Y1 X2 Y2 [MS] drag a finger (default 300 ms); a fast drag is a flick
  *   wheel DY              turn the mouse wheel by DY px (positive scrolls down)
