@@ -16,7 +16,9 @@
  *     only by rename(2) from data_dir/staging/ (same filesystem), after
  *     fsync of the file: every pack there is whole and was verified.
  *  2. The source is read exactly once, into staging; every check reads the
- *     staged copy (the stick may change or lie between two reads).
+ *     staged copy (the stick may change or lie between two reads).  The
+ *     hash is of bytes read back from the staged file (a second thread
+ *     follows the writer with pread), so it costs no pass of its own.
  *  3. The signature's key id is looked up in the trust store before the
  *     pack is copied, the signature is checked against the staged bytes
  *     before SQLite opens them, and scope and version are checked on the
@@ -34,8 +36,8 @@
  *
  * States of one install (function making each transition in brackets):
  *
- *   IDLE --[load_signature, trust_lookup]--> KEY_KNOWN --[copy_in]-->
- *   STAGED (staging/incoming.faro, fsync'd) --[verify_staged]--> VERIFIED
+ *   IDLE --[load_signature, trust_lookup]--> KEY_KNOWN --[copy_in, hash_main]-->
+ *   STAGED (staging/incoming.faro, fsync'd, hashed) --[verify_staged]--> VERIFIED
  *   --[check_staged: store_add_file, meta, scope, version, expiry]-->
  *   CHECKED --[place: rename]--> PLACED --[sync_dir]--> DURABLE
  *   --[state_pack_record]--> RECORDED --> IDLE
@@ -70,6 +72,7 @@
 #include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
+#include <sodium.h>
 
 #define INSTALL_CHUNK     (1u << 20)       /* bytes per read/write */
 #define INSTALL_PATH_LEN  1024
@@ -98,6 +101,20 @@ struct job {
     install_progress_fn progress;
     void *user;
     install_result *res;
+    struct hasher *h;                /* reads the staged copy back while it is written */
+};
+
+/* The staged file's hash, computed beside the copy: a second thread
+ * pread()s back every byte the writer has written, so the hash is of the
+ * staged copy itself (as the kernel holds it) and costs no extra pass. */
+struct hasher {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int fd;                          /* the staged file, read-only */
+    unsigned long long written, hashed;
+    int finished, failed;
+    crypto_generichash_state hs;
 };
 
 static const char *const why_names[INSTALL_WHY_COUNT] = {
@@ -307,6 +324,10 @@ installer *install_open(const char *data_dir, state *st, char *err, size_t errle
     }
     pthread_mutex_init(&in->lock, NULL);
     in->st = st;
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium could not start");
+        goto fail;
+    }
     if (set_paths(in, data_dir) != 0) {
         snprintf(err, errlen, "%s: path too long", data_dir);
         goto fail;
@@ -344,6 +365,87 @@ const char *install_packs_dir(const installer *in)
 void install_set_today(installer *in, const char *today)
 {
     snprintf(in->today, sizeof in->today, "%s", today ? today : "");
+}
+
+/* ---------------------------------------------------------------- read-back hash */
+
+static void *hash_main(void *arg)
+{
+    struct hasher *h = arg;
+    unsigned char *buf = malloc(INSTALL_CHUNK);
+    pthread_mutex_lock(&h->mu);
+    for (;;) {
+        while (h->hashed == h->written && !h->finished)
+            pthread_cond_wait(&h->cv, &h->mu);
+        if (h->hashed == h->written)
+            break;
+        unsigned long long off = h->hashed, left = h->written - off;
+        size_t n = left < INSTALL_CHUNK ? (size_t)left : INSTALL_CHUNK;
+        pthread_mutex_unlock(&h->mu);
+        ssize_t got = buf ? pread(h->fd, buf, n, (off_t)off) : -1;
+        if (got > 0)
+            crypto_generichash_update(&h->hs, buf, (unsigned long long)got);
+        pthread_mutex_lock(&h->mu);
+        if (got <= 0) {
+            h->failed = 1;
+            break;
+        }
+        h->hashed += (unsigned long long)got;
+    }
+    pthread_mutex_unlock(&h->mu);
+    free(buf);
+    return NULL;
+}
+
+/* Starts the read-back thread on the staged file; NULL when it cannot. */
+static struct hasher *hasher_start(const char *staged)
+{
+    struct hasher *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->fd = open(staged, O_RDONLY | O_CLOEXEC);
+    pthread_mutex_init(&h->mu, NULL);
+    pthread_cond_init(&h->cv, NULL);
+    crypto_generichash_init(&h->hs, NULL, 0, SIG_HASH_BYTES);
+    if (h->fd >= 0 && pthread_create(&h->thread, NULL, hash_main, h) == 0)
+        return h;
+    if (h->fd >= 0)
+        close(h->fd);
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->cv);
+    free(h);
+    return NULL;
+}
+
+static void hasher_add(struct hasher *h, size_t n)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->mu);
+    h->written += n;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+}
+
+/* Waits for the thread; fills hash and returns 0 when it read back exactly
+ * `size` bytes, -1 otherwise.  Frees h (accepts NULL). */
+static int hasher_finish(struct hasher *h, unsigned long long size, unsigned char *hash)
+{
+    int rc;
+    if (!h)
+        return -1;
+    pthread_mutex_lock(&h->mu);
+    h->finished = 1;
+    pthread_cond_signal(&h->cv);
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->thread, NULL);
+    rc = !h->failed && h->hashed == size ? 0 : -1;
+    crypto_generichash_final(&h->hs, hash, SIG_HASH_BYTES);
+    close(h->fd);
+    pthread_mutex_destroy(&h->mu);
+    pthread_cond_destroy(&h->cv);
+    free(h);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- steps */
@@ -464,6 +566,8 @@ static int copy_bytes(struct job *j, int src, int out, unsigned long long size, 
                         j->name, copied, size);
         if (n > 0 && write_all(out, buf, (size_t)n) != 0)
             return write_failed(j, errno);
+        if (n > 0)
+            hasher_add(j->h, (size_t)n);
         copied += (unsigned long long)n;
         if (j->progress && n > 0)
             j->progress(j->user, j->name, copied, size);
@@ -476,23 +580,26 @@ static int copy_bytes(struct job *j, int src, int out, unsigned long long size, 
     return 0;
 }
 
-/* Copies the source into staging and makes it durable (state STAGED). */
+/* Copies the source into staging and makes it durable (state STAGED);
+ * the read-back thread hashes the staged bytes meanwhile. */
 static int copy_in(struct job *j)
 {
     struct stat st, after;
     unsigned char *buf = NULL;
+    unsigned long long size;
     int src, out = -1, rc, e;
     if ((src = open_source(j, &st)) < 0)
         return src;
-    if ((rc = room_for(j, (unsigned long long)st.st_size)) != 0)
+    size = (unsigned long long)st.st_size;
+    if ((rc = room_for(j, size)) != 0)
         goto end;
     snprintf(j->staged, sizeof j->staged, "%s/" INSTALL_STAGED, j->in->staging);
     out = open(j->staged, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out < 0 || !(buf = malloc(INSTALL_CHUNK))) {
+    if (out < 0 || !(buf = malloc(INSTALL_CHUNK)) || !(j->h = hasher_start(j->staged))) {
         rc = out < 0 ? write_failed(j, errno) : done(j, INSTALL_WRITE_ERROR, "out of memory");
         goto end;
     }
-    if ((rc = copy_bytes(j, src, out, (unsigned long long)st.st_size, buf)) != 0)
+    if ((rc = copy_bytes(j, src, out, size, buf)) != 0)
         goto end;
     if (fstat(src, &after) == 0 && (after.st_size != st.st_size ||
                                     after.st_mtim.tv_sec != st.st_mtim.tv_sec ||
@@ -504,6 +611,9 @@ static int copy_in(struct job *j)
     if (e || fsync(out) != 0)
         rc = write_failed(j, e ? e : errno);
 end:
+    if (hasher_finish(j->h, size, j->hash) != 0 && rc == 0)
+        rc = done(j, INSTALL_WRITE_ERROR, "%s: cannot read back the staged copy", j->name);
+    j->h = NULL;
     free(buf);
     if (out >= 0 && close(out) != 0 && rc == 0)
         rc = write_failed(j, errno);
@@ -511,13 +621,11 @@ end:
     return rc;
 }
 
-/* Hashes the staged copy and checks the signature (state VERIFIED). */
+/* Checks the signature against the staged copy's hash (state VERIFIED). */
 static int verify_staged(struct job *j)
 {
     char why[FARO_MAX_ERRLEN];
     int e;
-    if (sig_hash_file(j->staged, FARO_MAX_PACK_BYTES, j->hash, why, sizeof why) != 0)
-        return done(j, INSTALL_WRITE_ERROR, "%s: cannot read the staged copy: %s", j->name, why);
     if ((e = fault("verify")) != 0)
         return write_failed(j, e);
     sig_hash_hex(j->hash, j->hash_hex);
