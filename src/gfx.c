@@ -12,6 +12,7 @@
 #include "gfx.h"
 #include "faro.h"
 #include "log.h"
+#include "qr.h"
 
 #include <SDL2/SDL.h>
 #include <png.h>
@@ -74,12 +75,61 @@ static void draw_box(SDL_Renderer *r, SDL_Rect rc, style_colors sc, int pressed)
     }
 }
 
+/* The QR code on screen, rasterised once per text and kept (one at a
+ * time: a screen shows at most one). */
+static struct { char *text; SDL_Texture *tex; SDL_Renderer *r; } qr_cache;
+
+static SDL_Texture *qr_texture(SDL_Renderer *r, const char *text)
+{
+    char err[FARO_MAX_ERRLEN];
+    if (qr_cache.tex && qr_cache.r == r && !strcmp(qr_cache.text, text))
+        return qr_cache.tex;
+    if (qr_cache.tex && qr_cache.r == r)
+        SDL_DestroyTexture(qr_cache.tex);
+    free(qr_cache.text);
+    qr_cache.text = NULL;
+    qr_cache.tex = NULL;
+    qr_code *q = qr_encode(text, err, sizeof err);
+    int quiet = 4, n = q ? q->width + 2 * quiet : 0;
+    SDL_Surface *s = q ? SDL_CreateRGBSurfaceWithFormat(0, n, n, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
+    if (s) {
+        SDL_FillRect(s, NULL, 0xFFFFFFFFu);
+        for (int y = 0; y < q->width; y++)
+            for (int x = 0; x < q->width; x++)
+                if (q->modules[y * q->width + x] & 1)
+                    ((Uint32 *)((Uint8 *)s->pixels + (y + quiet) * s->pitch))[x + quiet] = 0xFF000000u;
+        qr_cache.tex = SDL_CreateTextureFromSurface(r, s);
+        SDL_FreeSurface(s);
+    }
+    if (!q)
+        log_msg("qr: %s", err);
+    qr_free(q);
+    if (qr_cache.tex) {
+        SDL_SetTextureScaleMode(qr_cache.tex, SDL_ScaleModeNearest);
+        qr_cache.text = strdup(text);
+        qr_cache.r = r;
+    }
+    return qr_cache.tex;
+}
+
+void gfx_forget(void)
+{
+    if (qr_cache.tex)
+        SDL_DestroyTexture(qr_cache.tex);
+    free(qr_cache.text);
+    memset(&qr_cache, 0, sizeof qr_cache);
+}
+
 static int draw_widget(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t, int i, int pressed)
 {
     const ui_widget *w = ui_get(t, i);
     ui_rect u = ui_screen_rect(t, i);
     SDL_Rect rc = { u.x, u.y, u.w, u.h };
     style_colors sc = colors_of(w->style);
+    if (w->role == UI_QR) {
+        SDL_Texture *tex = w->text ? qr_texture(r, w->text) : NULL;
+        return tex && SDL_RenderCopy(r, tex, NULL, &rc) == 0 ? 0 : FARO_EIO;
+    }
     if (!w->text) {
         draw_box(r, rc, sc, pressed);
         return 0;

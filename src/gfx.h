@@ -16,6 +16,9 @@ struct SDL_Surface;
  * negative FARO_E* code when SDL fails (logged). */
 int gfx_draw(struct SDL_Renderer *r, txt_ctx *txt, const ui_tree *t);
 
+/* Drops what gfx keeps for a renderer (call before destroying it). */
+void gfx_forget(void);
+
 /* Writes the renderer's current picture (w x h) to a PNG file.  Returns 0
  * or a negative FARO_E* code with err set. */
 int gfx_save_png(struct SDL_Renderer *r, int w, int h, const char *path, char *err, size_t errlen);

@@ -428,6 +428,7 @@ static int headless_resize(script_host *h, int w, int hgt)
         return FARO_ENOMEM;
     }
     txt_drop_textures(h->txt);
+    gfx_forget();
     if (h->r)
         SDL_DestroyRenderer(h->r);
     SDL_FreeSurface(headless_surface);
@@ -488,6 +489,7 @@ static int run_headless(kiosk *k, const options *o)
         }
     }
     txt_drop_textures(k->txt);
+    gfx_forget();
     SDL_DestroyRenderer(h.r);
     SDL_FreeSurface(headless_surface);
     return rc;
@@ -597,6 +599,7 @@ static int run_window(kiosk *k, const options *o)
         }
     }
     txt_drop_textures(k->txt);
+    gfx_forget();
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(win);
     return 0;

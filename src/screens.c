@@ -14,6 +14,7 @@
 #include "install.h"
 #include "intl.h"
 #include "kbd.h"
+#include "qr.h"
 #include "log.h"
 #include "mdoc.h"
 #include "schema.h"
@@ -341,6 +342,20 @@ static void build_topic(B *b, const char *id)
     store_result_free(ar);
 }
 
+/* A QR code to take away (payload), with a line saying what it is for. */
+static void take_away(B *b, const char *label, const char *payload)
+{
+    int size = dp(b, 260), x = dp(b, MARGIN);
+    if (!payload || !*payload)
+        return;
+    b->y += dp(b, 8);
+    para(b, UI_TEXT, UI_S_HEADING, label, PX_SMALL + 2, 1, 12);
+    ui_widget q = { .role = UI_QR, .in_scroll = 1, .parent = -1, .r = { x, b->y, size, size },
+                    .text = payload, .name = label };
+    ui_add(b->t, &q);
+    b->y += size + dp(b, GAP);
+}
+
 /* ---- 4. the article reader ---- */
 
 static void md_block(B *b, const mdoc_block *blk)
@@ -419,6 +434,12 @@ static void build_article(B *b, const char *id)
         md_block(b, &d->blocks[i]);
     if (d)
         link_buttons(b, d);
+    char card[QR_CARD_MAX_BYTES + 1];
+    if (qr_article_card(a->title, a->body, card, sizeof card) > 0) {
+        b->y += dp(b, 16);
+        para(b, UI_HEADING, UI_S_HEADING, L(b, "article.take_away"), PX_H3, 1, 8);
+        take_away(b, L(b, "article.qr"), card);
+    }
     end_content(b, dp(b, BAR_H));
     mdoc_free(d);
     store_result_free(tr);
@@ -735,7 +756,10 @@ static void build_service(B *b, const char *id)
     intl_date(s->verified, b->lang, date, sizeof date);
     loc_format(b->e->loc, b->lang, "service.verified", buf, sizeof buf, "date", date, "who",
                s->verified_by, NULL);
-    para(b, UI_TEXT, UI_S_MUTED, buf, PX_SMALL, 0, 0);
+    para(b, UI_TEXT, UI_S_MUTED, buf, PX_SMALL, 0, GAP);
+    char vcard[QR_MAX_TEXT + 1];
+    if (qr_vcard(s, s->example ? L(b, "service.example") : NULL, vcard, sizeof vcard) > 0)
+        take_away(b, L(b, "service.qr"), vcard);
     end_content(b, dp(b, BAR_H));
     store_result_free(r);
 }

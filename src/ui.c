@@ -320,8 +320,8 @@ int ui_animate(ui_tree *t, uint64_t ms)
 static const char *role_name(int role)
 {
     static const char *names[] = { "?", "panel", "bar", "button", "tile", "item", "chip",
-                                   "heading", "text", "icon", "badge", "rule" };
-    return (role > 0 && role <= UI_RULE) ? names[role] : "?";
+                                   "heading", "text", "icon", "badge", "rule", "qr" };
+    return (role > 0 && role <= UI_QR) ? names[role] : "?";
 }
 
 void ui_dump(const ui_tree *t, FILE *f)
@@ -337,8 +337,10 @@ void ui_dump(const ui_tree *t, FILE *f)
             fprintf(f, " arg=%s", w->arg);
         if (w->name)
             fprintf(f, " name=\"%s\"", w->name);
-        if (w->text && !w->icon)
+        if (w->text && !w->icon && w->role != UI_QR)
             fprintf(f, " \"%.80s\"", w->text);
+        else if (w->role == UI_QR)
+            fprintf(f, " qr(%zu bytes)", strlen(w->text ? w->text : ""));
         fputc('\n', f);
     }
 }
