@@ -591,11 +591,6 @@ static void build_directory(B *b, const char *kind)
 
 /* ---- 8. the nationality list ---- */
 
-/* Every country, sorted by the reader's collation (intl_countries). */
-static void all_countries(B *b)
-{
-    (void)b;        /* filled in when intl_countries lands */
-}
 
 /* Countries that some service (a consulate) represents: first in the list. */
 static int listed_countries(B *b, char codes[][4], int max)
@@ -640,18 +635,43 @@ static void country_grid(B *b, const char *const *codes, const char *const *name
     b->y += ((n + cols - 1) / cols) * (ch + dp(b, 12)) + dp(b, GAP);
 }
 
+/* Every country, sorted by the reader's collation (intl_countries). */
+static void all_countries(B *b)
+{
+    intl_country *list = NULL;
+    int n = intl_countries(b->lang, &list);
+    const char **codes = n > 0 ? malloc((size_t)n * sizeof *codes) : NULL;
+    const char **names = n > 0 ? malloc((size_t)n * sizeof *names) : NULL;
+    if (codes && names) {
+        for (int i = 0; i < n; i++) {
+            codes[i] = list[i].code;
+            names[i] = list[i].name;
+        }
+        para(b, UI_HEADING, UI_S_HEADING, L(b, "country.all"), PX_H3, 1, 12);
+        country_grid(b, codes, names, n);
+    }
+    free(codes);
+    free(names);
+    intl_countries_free(list);
+}
+
 static void build_country(B *b)
 {
-    char listed[64][4], names[64][128];
+    char listed[64][4];
     const char *codes[65], *labels[65];
     bar(b, L(b, "country.title"));
     begin_content(b);
     para(b, UI_HEADING, UI_S_HEADING, L(b, "country.title"), PX_H1, 1, GAP);
+    intl_country sorted[64];
     int n = listed_countries(b, listed, 64);
     for (int i = 0; i < n; i++) {
-        intl_country_name(listed[i], b->lang, names[i], sizeof names[i]);
-        codes[i] = listed[i];
-        labels[i] = names[i];
+        snprintf(sorted[i].code, sizeof sorted[i].code, "%.2s", listed[i]);
+        intl_country_name(listed[i], b->lang, sorted[i].name, sizeof sorted[i].name);
+    }
+    intl_countries_sort(b->lang, sorted, n);
+    for (int i = 0; i < n; i++) {
+        codes[i] = sorted[i].code;
+        labels[i] = sorted[i].name;
     }
     if (n > 0) {
         para(b, UI_HEADING, UI_S_HEADING, L(b, "country.listed"), PX_H3, 1, 12);
