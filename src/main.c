@@ -238,9 +238,10 @@ static txt_ctx *open_fonts(kiosk *k)
     return NULL;
 }
 
-static int kiosk_open(kiosk *k, const options *o)
+/* The configuration: file over defaults, then the command line. */
+static void kiosk_config(kiosk *k, const options *o)
 {
-    char err[FARO_MAX_ERRLEN], locales[CFG_PATH_MAX * 2];
+    char err[FARO_MAX_ERRLEN];
     cfg_defaults(&k->c);
     if (o->config && cfg_load(&k->c, o->config, err, sizeof err) != 0)
         log_msg("starting with the defaults where the configuration is wrong");
@@ -252,6 +253,14 @@ static int kiosk_open(kiosk *k, const options *o)
         k->c.width = o->w;
         k->c.height = o->h;
     }
+}
+
+/* Everything but the window: state, packs, locales, fonts, the app, and
+ * the first screen's tree.  It runs on a thread of its own while the main
+ * thread opens the window (start-up is the longer of the two, not the sum). */
+static int kiosk_open(kiosk *k)
+{
+    char locales[CFG_PATH_MAX * 2];
     data_dir(&k->c, k->data, sizeof k->data);
     open_installer(k);
     k->st = open_store(k);
@@ -275,7 +284,17 @@ static int kiosk_open(kiosk *k, const options *o)
                           .gesture_taps = k->c.admin_taps, .gesture_window_ms = k->c.admin_window_s * 1000,
                           .reload = reload_store, .reload_user = k };
     app_set_admin(k->a, &env);
+    app_tree(k->a);                     /* the first screen, laid out ahead of the window */
     return 0;
+}
+
+typedef struct opener { kiosk *k; int rc; } opener;
+
+static int kiosk_open_thread(void *arg)
+{
+    opener *op = arg;
+    op->rc = kiosk_open(op->k);
+    return op->rc;
 }
 
 static void kiosk_close(kiosk *k)
@@ -556,18 +575,21 @@ static void print_first_frame(void)
 static int run_window(kiosk *k, const options *o)
 {
     Uint32 flags = SDL_WINDOW_RESIZABLE | (k->c.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    opener op = { k, 0 };
+    SDL_Thread *th = SDL_CreateThread(kiosk_open_thread, "faro-open", &op);
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");  /* else SDL loads Mesa for a software window */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
-    if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
-        log_msg("video: %s", SDL_GetError());
-        return 1;
-    }
-    SDL_Window *win = SDL_CreateWindow("Faro", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                       k->c.width, k->c.height, flags);
+    int video = SDL_InitSubSystem(SDL_INIT_VIDEO);
+    SDL_Window *win = video == 0 ? SDL_CreateWindow("Faro", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                                    k->c.width, k->c.height, flags) : NULL;
     SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    if (!r) {
-        log_msg("window: %s", SDL_GetError());
+    if (th)
+        SDL_WaitThread(th, NULL);
+    else
+        op.rc = kiosk_open(k);
+    if (!r || op.rc != 0) {
+        log_msg("%s: %s", !r ? "window" : "start-up", !r ? SDL_GetError() : "see above");
         if (win)
             SDL_DestroyWindow(win);
         return 1;
@@ -587,6 +609,10 @@ static int run_window(kiosk *k, const options *o)
             if (first && o->first_frame) {
                 print_first_frame();
                 break;
+            }
+            if (first) {                /* watchers start once the first screen is up */
+                start_usb(k);
+                start_sync(k);
             }
             first = 0;
         }
@@ -623,15 +649,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "faro: SDL: %s\n", SDL_GetError());
         return 1;
     }
-    if (kiosk_open(&k, &o) != 0) {
-        kiosk_close(&k);
-        SDL_Quit();
-        return 1;
-    }
+    kiosk_config(&k, &o);
     k.wake_event = (Uint32)-1;
-    start_usb(&k);
-    start_sync(&k);
-    rc = o.headless ? run_headless(&k, &o) : run_window(&k, &o);
+    if (o.headless) {
+        rc = kiosk_open(&k) == 0 ? 0 : 1;
+        if (rc == 0) {
+            start_usb(&k);
+            start_sync(&k);
+            rc = run_headless(&k, &o);
+        }
+    } else {
+        rc = run_window(&k, &o);
+    }
     kiosk_close(&k);
     SDL_Quit();
     return rc;
