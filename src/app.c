@@ -226,14 +226,14 @@ void app_set_search_path(app *a, const char *path)
 ui_tree *app_tree(app *a)
 {
     if (a->dirty) {
-        /* the language screen needs no index: the first frame never waits for it */
-        int searching = app_screen(a) != SCR_LANGUAGE;
+        /* the index is opened (and built if needed) only when someone searches */
+        int searching = app_screen(a) == SCR_SEARCH;
         screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->lang,
                          .offered = a->offered, .noffered = a->noffered,
                          .stale_days = a->stale_days, .today = today_days(a),
                          .ix = searching ? search_ix(a) : NULL, .query = a->query.buf, .kbd = a->kbd,
                          .country = a->country, .city = a->city, .usb = &a->usb,
-                         .admin = &a->admin };
+                         .admin = &a->admin, .search_off = a->search_failed };
         a->admin.now_s = wall_s(a);
         /* the console speaks the language it was opened in, or the kiosk's first */
         if (!*a->lang && (app_screen(a) == SCR_ADMIN || app_screen(a) == SCR_ADMIN_PIN) && a->noffered > 0)

@@ -141,7 +141,7 @@ static void bar(B *b, const char *title)
     box(b, UI_BAR, UI_S_BAR, (ui_rect){ 0, 0, b->W, dp(b, BAR_H) }, 0, 0, NULL, NULL, -1);
     bar_button(b, 0, b->rtl ? "arrow_forward" : "arrow_back", L(b, "nav.back"), ACT_BACK);
     bar_button(b, bw, "home", L(b, "nav.home"), ACT_HOME);
-    if (b->e->ix)
+    if (!b->e->search_off)
         bar_button(b, b->W - 2 * bw, "search", L(b, "nav.search"), ACT_SEARCH);
     bar_button(b, b->W - bw, "language", L(b, "nav.language"), ACT_LANGSCREEN);
     int x = 2 * bw + dp(b, GAP), w = b->W - 4 * bw - 2 * dp(b, GAP);

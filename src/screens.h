@@ -96,7 +96,8 @@ typedef struct screen_env {
     int noffered;
     int stale_days;                     /* services checked longer ago are marked */
     long today;                         /* days since 1970-01-01 */
-    search_index *ix;                   /* NULL when search is unavailable */
+    search_index *ix;                   /* the index, given on the search screen only */
+    int search_off;                     /* 1: the index could not be opened, no Search button */
     const char *query;                  /* what the person typed on the search screen */
     const char *kbd;                    /* keyboard layout shown ("" = the language's) */
     const char *country;                /* nationality picked in the directory, "" if none */
