@@ -11,8 +11,15 @@
 #   BUILD    output folder (default build; ignored by git)
 #   PREFIX   install prefix (default /usr/local); DESTDIR staging root for packagers
 #   CC       C compiler; CFLAGS/LDFLAGS from the user are appended last
+#   PACKTOOL faro-pack that builds the embedded default pack (a host build when cross-compiling)
 #   RUNARGS  arguments for `make run` (default --desktop: a window you can close;
 #            RUNARGS=--fullscreen for the locked-down kiosk)
+#
+# Cross-building for a Raspberry Pi (arm64): on a Debian PC run
+#   dpkg --add-architecture arm64 && apt-get update
+#   apt-get install crossbuild-essential-arm64 $(DEBS with :arm64 appended to each library)
+#   make cross-arm64            -> build/arm64/faro and build/arm64/faro-pack
+# The default pack is built by the host's faro-pack (it is plain data).
 #
 # Layout: every src/*.c except the two programs' mains (main.c, faro_pack.c)
 # is a library module linked into both programs and into every test
@@ -35,6 +42,9 @@ TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS     := -D_GNU_SOURCE
+ifdef PKG_CONFIG_LIBDIR
+export PKG_CONFIG_LIBDIR
+endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 OPT      := -O2 -g
@@ -52,9 +62,10 @@ ASAN_OBJ := $(LIBSRC:src/%.c=$(BUILD)/asan/%.o)
 TESTS    := $(TESTSRC:tests/%.c=$(BUILD)/asan/tests/%)
 TOOLS    := $(TOOLSRC:tests/tools/%.c=$(BUILD)/tools/%)
 PACK     := $(BUILD)/default.faro
+PACKTOOL ?= $(BUILD)/faro-pack
 CONTENT  := $(shell find content/default -type f 2>/dev/null)
 
-.PHONY: all run test bench install clean setup setup-test check-deps
+.PHONY: all run test bench install clean setup setup-test check-deps cross-arm64
 all: $(BUILD)/faro $(BUILD)/faro-pack
 
 # ---- set-up: install what is missing (apt-get when root, else print the command) ----
@@ -87,8 +98,8 @@ $(BUILD)/faro: $(BUILD)/obj/main.o $(BUILD)/obj/embed.o $(OBJ)
 $(BUILD)/faro-pack: $(BUILD)/obj/faro_pack.o $(OBJ)
 	$(CC) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
 
-$(PACK): $(BUILD)/faro-pack $(CONTENT)
-	$(BUILD)/faro-pack build content/default -o $@
+$(PACK): $(PACKTOOL) $(CONTENT)
+	$(PACKTOOL) build content/default -o $@
 
 # ---- sanitizer build (tests) ----
 $(BUILD)/asan/%.o: src/%.c | $(BUILD)/asan
@@ -131,6 +142,11 @@ install: all
 	install -m 755 $(BUILD)/faro $(BUILD)/faro-pack $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 assets/fonts/* $(DESTDIR)$(PREFIX)/share/faro/fonts/
 	install -m 644 locales/*.yaml $(DESTDIR)$(PREFIX)/share/faro/locales/
+
+cross-arm64: $(BUILD)/faro-pack
+	$(MAKE) BUILD=$(BUILD)/arm64 CC=aarch64-linux-gnu-gcc PACKTOOL=$(abspath $(BUILD)/faro-pack) \
+	    PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+	    $(BUILD)/arm64/faro $(BUILD)/arm64/faro-pack
 
 clean:
 	rm -rf $(BUILD)

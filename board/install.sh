@@ -1,0 +1,30 @@
+#!/bin/sh
+# install.sh — turns a Raspberry Pi OS Lite (Debian) into a Faro kiosk.
+# Run as root on the board, from a checkout of this repository:
+#   sudo sh board/install.sh
+# It installs the packages, builds and installs faro, creates the faro
+# user and data folder, installs the systemd unit, the read-only USB
+# automount and the watchdog, and asks for the administrator's PIN.
+set -e
+cd "$(dirname "$0")/.."
+apt-get update -qq
+apt-get install -y -qq build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev \
+    libpng-dev libyaml-dev libsqlite3-dev libicu-dev libsodium-dev libcurl4-openssl-dev \
+    libmd4c-dev libqrencode-dev
+make -j"$(nproc)"
+make install PREFIX=/usr/local
+id faro >/dev/null 2>&1 || useradd --system --home /var/lib/faro --shell /usr/sbin/nologin faro
+install -d -o faro -g faro -m 0700 /var/lib/faro /var/lib/faro/keys
+install -d -m 0755 /etc/faro /media/faro /etc/systemd/system.conf.d
+[ -f /etc/faro/faro.yaml ] || install -m 0644 board/faro.yaml /etc/faro/faro.yaml
+install -m 0644 board/faro.service board/faro-usb-mount@.service /etc/systemd/system/
+install -m 0644 board/90-faro-usb.rules /etc/udev/rules.d/
+install -m 0644 board/watchdog.conf /etc/systemd/system.conf.d/faro-watchdog.conf
+echo "Administrator PIN (4 to 12 digits):"
+/usr/local/bin/faro-pack pin set /var/lib/faro
+chown -R faro:faro /var/lib/faro
+echo "Trust a publisher: copy its minisign key to /var/lib/faro/keys/NAME.pub and"
+echo "write 'scope org.example.*' (or 'root') into /var/lib/faro/keys/NAME.scope."
+udevadm control --reload
+systemctl daemon-reload
+systemctl enable --now faro.service
