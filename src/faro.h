@@ -32,6 +32,14 @@ enum faro_err {
     FARO_EAGAIN  = -11, /* refused for now: try again later (e.g. PIN delay running) */
 };
 
+/*
+ * Writes a printf-style message into err (when err is not NULL and errlen
+ * is not 0) and returns code: `return faro_fail(err, errlen, FARO_EIO,
+ * "%s: cannot read", path);`.  Defined in faro.c.
+ */
+int faro_fail(char *err, size_t errlen, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Bounds on outside input.  Change them here only. */
 #define FARO_MAX_FILE_BYTES     (4u << 20)   /* one authoring file (YAML, Markdown, CSV) */
 #define FARO_MAX_YAML_DEPTH     16           /* nesting of YAML mappings/sequences */

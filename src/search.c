@@ -98,19 +98,6 @@ struct search_index {
     char path[4096];            /* "" for memory */
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* ================================================================ tokenizer */
 
@@ -634,7 +621,7 @@ static int packs_signature(store *st, char *sig, size_t len, char *err, size_t e
                                  r->u.packs[i].created);
     store_result_free(r);
     if (used >= len)
-        return fail(err, errlen, FARO_ELIMIT, "search: pack list too long");
+        return faro_fail(err, errlen, FARO_ELIMIT, "search: pack list too long");
     return 0;
 }
 
@@ -678,14 +665,14 @@ static int fill_index(sqlite3 *db, store *st, const char *sig, char *err, size_t
                            &b.ins_doc, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "INSERT INTO fts(rowid, title, summary, body)"
                            " VALUES(?1, ?2, ?3, ?4)", -1, &b.ins_fts, NULL) != SQLITE_OK)
-        rc = fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
+        rc = faro_fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
     if (rc == 0 && ((rc = store_each_article_text(st, add_article, &b, err, errlen)) != 0 ||
                     (rc = store_each_service_text(st, add_service, &b, err, errlen)) != 0))
-        rc = b.failed ? fail(err, errlen, rc, "search: %s",
+        rc = b.failed ? faro_fail(err, errlen, rc, "search: %s",
                              b.oom ? "out of memory" : sqlite3_errmsg(db)) : rc;
     if (rc == 0 && (write_info(&b, sig) || exec(db, "INSERT INTO fts(fts) VALUES('optimize')") ||
                     exec(db, "COMMIT")))
-        rc = fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
+        rc = faro_fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
     sqlite3_finalize(b.ins_doc);
     sqlite3_finalize(b.ins_fts);
     free(b.body.buf);
@@ -698,7 +685,7 @@ static int fill_index(sqlite3 *db, store *st, const char *sig, char *err, size_t
 static int open_db(const char *path, int flags, sqlite3 **db, char *err, size_t errlen)
 {
     if (sqlite3_open_v2(path, db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        int rc = fail(err, errlen, FARO_EIO, "search: %s: %s", path,
+        int rc = faro_fail(err, errlen, FARO_EIO, "search: %s: %s", path,
                       *db ? sqlite3_errmsg(*db) : "out of memory");
         sqlite3_close(*db);
         *db = NULL;
@@ -707,7 +694,7 @@ static int open_db(const char *path, int flags, sqlite3 **db, char *err, size_t 
     if (register_tokenizer(*db) < 0) {
         sqlite3_close(*db);
         *db = NULL;
-        return fail(err, errlen, FARO_ESQL, "search: SQLite has no FTS5");
+        return faro_fail(err, errlen, FARO_ESQL, "search: SQLite has no FTS5");
     }
     return 0;
 }
@@ -735,7 +722,7 @@ static int build_file(const char *path, store *st, const char *sig, char *err, s
     rc = fill_index(db, st, sig, err, errlen);
     sqlite3_close(db);
     if (rc == 0 && (fsync_path(tmp, 0) || rename(tmp, path)))
-        rc = fail(err, errlen, FARO_EIO, "search: cannot write %s", path);
+        rc = faro_fail(err, errlen, FARO_EIO, "search: cannot write %s", path);
     if (rc) {
         unlink(tmp);
         return rc;
@@ -791,7 +778,7 @@ static int attach_db(search_index *ix, sqlite3 *db, char *err, size_t errlen)
     ix->db = db;
     return 0;
 sql_error:
-    fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
+    faro_fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(db));
     sqlite3_finalize(ix->q_match);
     sqlite3_finalize(ix->q_doc);
     ix->q_match = ix->q_doc = NULL;
@@ -849,17 +836,17 @@ search_index *search_open(const char *path, store *st, char *err, size_t errlen)
     char sig[SEARCH_PACKS_LEN];
     search_index *ix;
     if (!st) {
-        fail(err, errlen, FARO_EINVAL, "search: no store given");
+        faro_fail(err, errlen, FARO_EINVAL, "search: no store given");
         return NULL;
     }
     if (path && strlen(path) >= sizeof ix->path - 8) {
-        fail(err, errlen, FARO_EINVAL, "search: index path too long");
+        faro_fail(err, errlen, FARO_EINVAL, "search: index path too long");
         return NULL;
     }
     if (packs_signature(st, sig, sizeof sig, err, errlen) < 0)
         return NULL;
     if (!(ix = calloc(1, sizeof *ix))) {
-        fail(err, errlen, FARO_ENOMEM, "out of memory");
+        faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
         return NULL;
     }
     if (path && strcmp(path, ":memory:") != 0)
@@ -882,7 +869,7 @@ int search_refresh(search_index *ix, store *st, char *err, size_t errlen)
     search_index next;
     int rc;
     if (!ix || !st)
-        return fail(err, errlen, FARO_EINVAL, "search: no index or store given");
+        return faro_fail(err, errlen, FARO_EINVAL, "search: no index or store given");
     if ((rc = packs_signature(st, sig, sizeof sig, err, errlen)) < 0)
         return rc;
     if (index_matches(ix->db, sig)) {
@@ -1242,10 +1229,10 @@ static int query_bucket(search_index *ix, hits_box *b, const query *q, int bucke
 {
     int n = rank_bucket(ix, q, bucket, b->cand), rc = 0;
     if (n < 0)
-        return fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(ix->db));
+        return faro_fail(err, errlen, FARO_ESQL, "search: %s", sqlite3_errmsg(ix->db));
     for (int i = 0; i < n && b->pub.n < limit && rc == 0; i++)
         rc = add_hit(ix, b, q, b->cand[i].rowid);
-    return rc ? fail(err, errlen, rc, "out of memory") : 0;
+    return rc ? faro_fail(err, errlen, rc, "out of memory") : 0;
 }
 
 /* The buckets in the order they are asked: the chain's, then the rest. */
@@ -1284,10 +1271,10 @@ int search_query(search_index *ix, const char *text, const char *const *langs,
     hits_box *b = NULL;
     *out = NULL;
     if (!ix || !ix->db || !text || limit < 1 || limit > SEARCH_MAX_HITS)
-        return fail(err, errlen, FARO_EINVAL, "search: bad arguments");
+        return faro_fail(err, errlen, FARO_EINVAL, "search: bad arguments");
     if ((!ix->tok && !(ix->tok = tok_new())) || !(q = malloc(sizeof *q)) ||
         !(b = calloc(1, sizeof *b))) {
-        rc = fail(err, errlen, FARO_ENOMEM, "out of memory");
+        rc = faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
         goto done;
     }
     b->pub.hits = b->items;

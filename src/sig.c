@@ -31,24 +31,11 @@
 #define SIG_SIGBLOB_BYTES 74
 #define SIG_KDF_STREAM   104          /* keynum + sk + chk, XORed when encrypted */
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static int ready(char *err, size_t errlen)
 {
     if (sodium_init() < 0)
-        return fail(err, errlen, FARO_EIO, "libsodium could not start");
+        return faro_fail(err, errlen, FARO_EIO, "libsodium could not start");
     return 0;
 }
 
@@ -122,21 +109,21 @@ static long read_small(const char *path, char *buf, size_t size, char *err, size
     long n;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
-        return fail(err, errlen, errno == ENOENT ? FARO_ENOTFOUND : FARO_EIO, "%s: %s",
+        return faro_fail(err, errlen, errno == ENOENT ? FARO_ENOTFOUND : FARO_EIO, "%s: %s",
                     path, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return fail(err, errlen, FARO_EIO, "%s: not a regular file", path);
+        return faro_fail(err, errlen, FARO_EIO, "%s: not a regular file", path);
     }
     if ((unsigned long long)st.st_size >= size) {
         close(fd);
-        return fail(err, errlen, FARO_ELIMIT, "%s: %lld bytes, more than the %zu allowed",
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: %lld bytes, more than the %zu allowed",
                     path, (long long)st.st_size, size - 1);
     }
     n = (long)read(fd, buf, size - 1);
     close(fd);
     if (n < 0)
-        return fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
     buf[n] = '\0';
     return n;
 }
@@ -150,15 +137,15 @@ int sig_pubkey_parse(const char *text, size_t len, sig_pubkey *pk, char *err, si
     unsigned char blob[SIG_PUBKEY_BYTES];
     int n = split_lines(text, len, line, llen), k;
     if (n < 1 || n > 2)
-        return fail(err, errlen, FARO_EPARSE, "not a minisign public key");
+        return faro_fail(err, errlen, FARO_EPARSE, "not a minisign public key");
     k = n - 1;
     if (n == 2 && !has_prefix(line[0], llen[0], "untrusted comment:"))
-        return fail(err, errlen, FARO_EPARSE, "not a minisign public key: first line is "
+        return faro_fail(err, errlen, FARO_EPARSE, "not a minisign public key: first line is "
                     "not an untrusted comment");
     if (unbase64(line[k], llen[k], blob, sizeof blob) != 0)
-        return fail(err, errlen, FARO_EPARSE, "not a minisign public key: bad base64");
+        return faro_fail(err, errlen, FARO_EPARSE, "not a minisign public key: bad base64");
     if (blob[0] != 'E' || blob[1] != 'd')
-        return fail(err, errlen, FARO_EPARSE, "not an Ed25519 minisign public key");
+        return faro_fail(err, errlen, FARO_EPARSE, "not an Ed25519 minisign public key");
     memcpy(pk->keynum, blob + 2, SIG_KEYNUM_BYTES);
     memcpy(pk->pk, blob + 2 + SIG_KEYNUM_BYTES, SIG_PK_BYTES);
     return 0;
@@ -171,7 +158,7 @@ int sig_pubkey_load(const char *path, sig_pubkey *pk, char *err, size_t errlen)
     if (n < 0)
         return n == FARO_ENOTFOUND ? FARO_EIO : (int)n;
     if (sig_pubkey_parse(buf, (size_t)n, pk, why, sizeof why) != 0)
-        return fail(err, errlen, FARO_EPARSE, "%s: %s", path, why);
+        return faro_fail(err, errlen, FARO_EPARSE, "%s: %s", path, why);
     return 0;
 }
 
@@ -219,16 +206,16 @@ static int decrypt_seckey(unsigned char *blob, const char *password, char *err, 
     unsigned char stream[SIG_KDF_STREAM], chk[32];
     int rc = 0;
     if (!password)
-        return fail(err, errlen, FARO_ESIG, "the secret key is protected by a password "
+        return faro_fail(err, errlen, FARO_ESIG, "the secret key is protected by a password "
                     "(set FARO_PACK_PASSWORD or type it when asked)");
     if (crypto_pwhash_scryptsalsa208sha256(stream, sizeof stream, password, strlen(password),
                                            blob + 6, le64(blob + 38), (size_t)le64(blob + 46)) != 0)
-        return fail(err, errlen, FARO_ENOMEM, "not enough memory to decrypt the secret key");
+        return faro_fail(err, errlen, FARO_ENOMEM, "not enough memory to decrypt the secret key");
     for (size_t i = 0; i < sizeof stream; i++)
         blob[54 + i] ^= stream[i];
     seckey_chk(blob + 54, blob + 62, chk);
     if (sodium_memcmp(chk, blob + 126, sizeof chk) != 0)
-        rc = fail(err, errlen, FARO_ESIG, "wrong password for the secret key");
+        rc = faro_fail(err, errlen, FARO_ESIG, "wrong password for the secret key");
     sodium_memzero(stream, sizeof stream);
     return rc;
 }
@@ -239,11 +226,11 @@ static int parse_seckey(unsigned char *blob, const char *password, sig_seckey *s
     static const unsigned char none[2] = { 0, 0 };
     int rc = 0;
     if (memcmp(blob, "Ed", 2) != 0 || memcmp(blob + 4, "B2", 2) != 0)
-        return fail(err, errlen, FARO_EPARSE, "not an Ed25519 minisign secret key");
+        return faro_fail(err, errlen, FARO_EPARSE, "not an Ed25519 minisign secret key");
     if (memcmp(blob + 2, "Sc", 2) == 0)
         rc = decrypt_seckey(blob, password, err, errlen);
     else if (memcmp(blob + 2, none, 2) != 0)
-        rc = fail(err, errlen, FARO_EPARSE, "unknown key derivation in the secret key");
+        rc = faro_fail(err, errlen, FARO_EPARSE, "unknown key derivation in the secret key");
     if (rc == 0) {
         memcpy(sk->keynum, blob + 54, SIG_KEYNUM_BYTES);
         memcpy(sk->sk, blob + 62, SIG_SK_BYTES);
@@ -267,9 +254,9 @@ int sig_seckey_load(const char *path, const char *password, sig_seckey *sk,
         return n == FARO_ENOTFOUND ? FARO_EIO : (int)n;
     if (split_lines(buf, (size_t)n, line, llen) != 2 ||
         unbase64(line[1], llen[1], blob, sizeof blob) != 0)
-        rc = fail(err, errlen, FARO_EPARSE, "%s: not a minisign secret key", path);
+        rc = faro_fail(err, errlen, FARO_EPARSE, "%s: not a minisign secret key", path);
     else if ((rc = parse_seckey(blob, password, sk, why, sizeof why)) != 0)
-        fail(err, errlen, rc, "%s: %s", path, why);
+        faro_fail(err, errlen, rc, "%s: %s", path, why);
     sodium_memzero(buf, sizeof buf);
     sodium_memzero(blob, sizeof blob);
     return rc;
@@ -282,12 +269,12 @@ static int write_file(const char *path, const char *text, int mode, int excl,
     size_t len = strlen(text);
     int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC), mode);
     if (fd < 0)
-        return fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
     if (write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
         int e = errno;
         close(fd);
         unlink(path);
-        return fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(e));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(e));
     }
     close(fd);
     return 0;
@@ -341,18 +328,18 @@ int sig_hash_fd(int fd, unsigned long long max_bytes, unsigned char hash[SIG_HAS
     ssize_t n;
     int rc = 0;
     if (!buf)
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
+        return faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
     crypto_generichash_init(&hs, NULL, 0, SIG_HASH_BYTES);
     while ((n = read(fd, buf, SIG_CHUNK)) > 0) {
         total += (unsigned long long)n;
         if (total > max_bytes) {
-            rc = fail(err, errlen, FARO_ELIMIT, "more than %llu bytes", max_bytes);
+            rc = faro_fail(err, errlen, FARO_ELIMIT, "more than %llu bytes", max_bytes);
             break;
         }
         crypto_generichash_update(&hs, buf, (unsigned long long)n);
     }
     if (n < 0 && rc == 0)
-        rc = fail(err, errlen, FARO_EIO, "read error: %s", strerror(errno));
+        rc = faro_fail(err, errlen, FARO_EIO, "read error: %s", strerror(errno));
     crypto_generichash_final(&hs, hash, SIG_HASH_BYTES);
     free(buf);
     if (nbytes)
@@ -369,15 +356,15 @@ int sig_hash_file(const char *path, unsigned long long max_bytes,
     if ((rc = ready(err, errlen)) != 0)
         return rc;
     if (fd < 0)
-        return fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return fail(err, errlen, FARO_EIO, "%s: not a regular file", path);
+        return faro_fail(err, errlen, FARO_EIO, "%s: not a regular file", path);
     }
     rc = sig_hash_fd(fd, max_bytes, hash, NULL, why, sizeof why);
     close(fd);
     if (rc != 0)
-        fail(err, errlen, rc, "%s: %s", path, why);
+        faro_fail(err, errlen, rc, "%s: %s", path, why);
     return rc;
 }
 
@@ -400,7 +387,7 @@ int sig_sign_hash(const sig_seckey *sk, const unsigned char hash[SIG_HASH_BYTES]
     if ((rc = ready(err, errlen)) != 0)
         return rc;
     if (!comment_ok(trusted_comment))
-        return fail(err, errlen, FARO_EINVAL, "the trusted comment must be one line of at "
+        return faro_fail(err, errlen, FARO_EINVAL, "the trusted comment must be one line of at "
                     "most %d bytes", SIG_COMMENT_MAX);
     memcpy(blob + 2, sk->keynum, SIG_KEYNUM_BYTES);
     crypto_sign_ed25519_detached(blob + 10, NULL, hash, SIG_HASH_BYTES, sk->sk);
@@ -413,7 +400,7 @@ int sig_sign_hash(const sig_seckey *sk, const unsigned char hash[SIG_HASH_BYTES]
     if ((size_t)snprintf(buf, size, "untrusted comment: signature from faro-pack secret key\n"
                          "%s\ntrusted comment: %s\n%s\n", b64blob, trusted_comment,
                          b64global) >= size)
-        return fail(err, errlen, FARO_ELIMIT, "signature buffer too small");
+        return faro_fail(err, errlen, FARO_ELIMIT, "signature buffer too small");
     return 0;
 }
 
@@ -434,12 +421,12 @@ int sig_sign_file(const sig_seckey *sk, const char *path, const char *sig_path,
     if ((rc = sig_sign_hash(sk, hash, trusted_comment, text, sizeof text, err, errlen)) != 0)
         return rc;
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", sig_path) >= sizeof tmp)
-        return fail(err, errlen, FARO_ELIMIT, "%s: path too long", sig_path);
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: path too long", sig_path);
     if ((rc = write_file(tmp, text, 0644, 0, err, errlen)) != 0)
         return rc;
     if (rename(tmp, sig_path) != 0) {
         unlink(tmp);
-        return fail(err, errlen, FARO_EIO, "%s: %s", sig_path, strerror(errno));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", sig_path, strerror(errno));
     }
     return 0;
 }
@@ -454,19 +441,19 @@ int sig_parse(const char *text, size_t len, sig_signature *s, char *err, size_t 
     if (split_lines(text, len, line, llen) != 4 ||
         !has_prefix(line[0], llen[0], "untrusted comment:") ||
         !has_prefix(line[2], llen[2], "trusted comment: "))
-        return fail(err, errlen, FARO_ESIG, "not a minisign signature");
+        return faro_fail(err, errlen, FARO_ESIG, "not a minisign signature");
     if (unbase64(line[1], llen[1], blob, sizeof blob) != 0)
-        return fail(err, errlen, FARO_ESIG, "damaged signature (bad base64 on line 2)");
+        return faro_fail(err, errlen, FARO_ESIG, "damaged signature (bad base64 on line 2)");
     if (memcmp(blob, "Ed", 2) == 0)
-        return fail(err, errlen, FARO_ESIG, "legacy signature over the raw file: sign again "
+        return faro_fail(err, errlen, FARO_ESIG, "legacy signature over the raw file: sign again "
                     "with minisign 0.11 or faro-pack sign (prehashed, 'ED')");
     if (memcmp(blob, "ED", 2) != 0)
-        return fail(err, errlen, FARO_ESIG, "unknown signature algorithm");
+        return faro_fail(err, errlen, FARO_ESIG, "unknown signature algorithm");
     if (llen[2] - tc > SIG_COMMENT_MAX)
-        return fail(err, errlen, FARO_ESIG, "trusted comment longer than %d bytes",
+        return faro_fail(err, errlen, FARO_ESIG, "trusted comment longer than %d bytes",
                     SIG_COMMENT_MAX);
     if (unbase64(line[3], llen[3], s->global_sig, SIG_BYTES) != 0)
-        return fail(err, errlen, FARO_ESIG, "damaged signature (bad base64 on line 4)");
+        return faro_fail(err, errlen, FARO_ESIG, "damaged signature (bad base64 on line 4)");
     memcpy(s->keynum, blob + 2, SIG_KEYNUM_BYTES);
     memcpy(s->sig, blob + 10, SIG_BYTES);
     memcpy(s->trusted, line[2] + tc, llen[2] - tc);
@@ -481,7 +468,7 @@ int sig_load(const char *path, sig_signature *s, char *err, size_t errlen)
     if (n < 0)
         return (int)n;
     if (sig_parse(buf, (size_t)n, s, why, sizeof why) != 0)
-        return fail(err, errlen, FARO_ESIG, "%s: %s", path, why);
+        return faro_fail(err, errlen, FARO_ESIG, "%s: %s", path, why);
     return 0;
 }
 
@@ -497,14 +484,14 @@ int sig_verify_hash(const sig_signature *s, const sig_pubkey *pk,
     if (memcmp(s->keynum, pk->keynum, SIG_KEYNUM_BYTES) != 0) {
         sig_keyid_hex(s->keynum, got);
         sig_keyid_hex(pk->keynum, want);
-        return fail(err, errlen, FARO_ESIG, "signed by key %s, not by key %s", got, want);
+        return faro_fail(err, errlen, FARO_ESIG, "signed by key %s, not by key %s", got, want);
     }
     if (crypto_sign_ed25519_verify_detached(s->sig, hash, SIG_HASH_BYTES, pk->pk) != 0)
-        return fail(err, errlen, FARO_ESIG, "signature does not match the file (changed or "
+        return faro_fail(err, errlen, FARO_ESIG, "signature does not match the file (changed or "
                     "damaged after signing)");
     memcpy(msg, s->sig, SIG_BYTES);
     memcpy(msg + SIG_BYTES, s->trusted, clen);
     if (crypto_sign_ed25519_verify_detached(s->global_sig, msg, SIG_BYTES + clen, pk->pk) != 0)
-        return fail(err, errlen, FARO_ESIG, "trusted comment does not match its signature");
+        return faro_fail(err, errlen, FARO_ESIG, "trusted comment does not match its signature");
     return 0;
 }

@@ -34,25 +34,12 @@ static const char *const state_schema =
     "CREATE TABLE IF NOT EXISTS usage(day TEXT NOT NULL, topic TEXT NOT NULL, lang TEXT NOT NULL,"
     " views INTEGER NOT NULL, PRIMARY KEY(day, topic, lang)) WITHOUT ROWID;";
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 state *state_open(const char *path, char *err, size_t errlen)
 {
     state *s = calloc(1, sizeof *s);
     if (!s) {
-        fail(err, errlen, FARO_ENOMEM, "out of memory");
+        faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
         return NULL;
     }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
@@ -67,7 +54,7 @@ state *state_open(const char *path, char *err, size_t errlen)
         goto fail_db;
     return s;
 fail_db:
-    fail(err, errlen, FARO_ESQL, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+    faro_fail(err, errlen, FARO_ESQL, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
     state_close(s);
     return NULL;
 }

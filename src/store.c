@@ -141,19 +141,6 @@ struct store {
 
 /* ---------------------------------------------------------------- errors */
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* ---------------------------------------------------------------- results */
 
@@ -359,7 +346,7 @@ static int shadowed(store *s, int p, int q, const char *id)
 
 static int sql_fail(store *s, int p, char *err, size_t errlen)
 {
-    return fail(err, errlen, FARO_ESQL, "%s: %s", s->packs[p].name,
+    return faro_fail(err, errlen, FARO_ESQL, "%s: %s", s->packs[p].name,
                 sqlite3_errmsg(s->packs[p].db));
 }
 
@@ -383,9 +370,9 @@ static int gather_pack(store *s, int p, int q, int has_q, const char *chain,
             row(b, st);
     }
     if (b->oom)
-        rc = fail(err, errlen, FARO_ENOMEM, "out of memory");
+        rc = faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
     else if (hidden < 0)
-        rc = fail(err, errlen, FARO_ESQL, "%s: id lookup failed", s->packs[p].name);
+        rc = faro_fail(err, errlen, FARO_ESQL, "%s: id lookup failed", s->packs[p].name);
     else if (rc != SQLITE_DONE && rc != SQLITE_ROW)
         rc = sql_fail(s, p, err, errlen);
     else
@@ -404,7 +391,7 @@ static int gather(store *s, int q, int has_q, const char *const *langs,
     int p, rc = 0;
     *out = NULL;
     if (!b)
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
+        return faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
     chain_string(langs, chain, sizeof chain);
     for (p = 0; p < s->npacks && rc == 0; p++)
         rc = gather_pack(s, p, q, has_q, chain, key, row, b, err, errlen);
@@ -426,14 +413,14 @@ static int find_one(store *s, int q, const char *what, const char *const *langs,
     int p, rc = 0;
     *out = NULL;
     if (!id)
-        return fail(err, errlen, FARO_EINVAL, "no %s id given", what);
+        return faro_fail(err, errlen, FARO_EINVAL, "no %s id given", what);
     if (!(b = box_new(item_size)))
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
+        return faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
     chain_string(langs, chain, sizeof chain);
     for (p = 0; p < s->npacks && rc == 0 && b->pub.n == 0; p++)
         rc = gather_pack(s, p, q, -1, chain, id, row, b, err, errlen);
     if (rc == 0 && b->pub.n == 0)
-        rc = fail(err, errlen, FARO_ENOTFOUND, "%s '%s' not found", what, id);
+        rc = faro_fail(err, errlen, FARO_ENOTFOUND, "%s '%s' not found", what, id);
     if (rc < 0) {
         store_result_free(&b->pub);
         return rc;
@@ -505,7 +492,7 @@ int store_articles(store *s, const char *topic, const char *const *langs,
 {
     if (!topic) {
         *out = NULL;
-        return fail(err, errlen, FARO_EINVAL, "no topic id given");
+        return faro_fail(err, errlen, FARO_EINVAL, "no topic id given");
     }
     return gather(s, Q_ARTICLES, Q_HAS_ARTICLE, langs, topic, article_row,
                   sizeof(struct store_article), out, err, errlen);
@@ -604,7 +591,7 @@ static int each_pack(store *s, int p, int q, int has_q, struct each_call *c,
     if (stop < 0)
         rc = stop;
     else if (hidden < 0)
-        rc = fail(err, errlen, FARO_ESQL, "%s: id lookup failed", s->packs[p].name);
+        rc = faro_fail(err, errlen, FARO_ESQL, "%s: id lookup failed", s->packs[p].name);
     else if (rc != SQLITE_DONE)
         rc = sql_fail(s, p, err, errlen);
     else
@@ -619,7 +606,7 @@ int store_each_article_text(store *s, store_article_fn *fn, void *user,
     struct each_call c = { .article_fn = fn, .user = user };
     int p, rc = 0;
     if (!fn)
-        return fail(err, errlen, FARO_EINVAL, "no callback given");
+        return faro_fail(err, errlen, FARO_EINVAL, "no callback given");
     for (p = 0; p < s->npacks && rc == 0; p++)
         rc = each_pack(s, p, Q_EACH_ARTICLE, Q_HAS_ARTICLE, &c, err, errlen);
     return rc;
@@ -631,7 +618,7 @@ int store_each_service_text(store *s, store_service_fn *fn, void *user,
     struct each_call c = { .service_fn = fn, .user = user };
     int p, rc = 0;
     if (!fn)
-        return fail(err, errlen, FARO_EINVAL, "no callback given");
+        return faro_fail(err, errlen, FARO_EINVAL, "no callback given");
     for (p = 0; p < s->npacks && rc == 0; p++)
         rc = each_pack(s, p, Q_EACH_SERVICE, Q_HAS_SERVICE, &c, err, errlen);
     return rc;
@@ -695,7 +682,7 @@ int store_packs(store *s, const char *const *langs, store_result **out,
     int p;
     *out = NULL;
     if (!b)
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
+        return faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
     chain_string(langs, chain, sizeof chain);
     for (p = 0; p < s->npacks && !b->oom; p++) {
         struct store_pack *pk = &s->packs[p];
@@ -713,7 +700,7 @@ int store_packs(store *s, const char *const *langs, store_result **out,
     }
     if (b->oom) {
         store_result_free(&b->pub);
-        return fail(err, errlen, FARO_ENOMEM, "out of memory");
+        return faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
     }
     *out = &b->pub;
     return 0;
@@ -738,20 +725,20 @@ static int check_header(const char *name, const unsigned char *h, size_t hlen,
 {
     unsigned long long page, pages;
     if (hlen < 100 || memcmp(h, "SQLite format 3", 16) != 0)
-        return fail(err, errlen, FARO_EPACK, "%s: not a SQLite database", name);
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a SQLite database", name);
     page = ((unsigned)h[16] << 8) | h[17];
     if (page == 1)
         page = 65536;
     pages = ((unsigned long long)h[28] << 24) | ((unsigned)h[29] << 16) |
             ((unsigned)h[30] << 8) | h[31];
     if (page < 512 || (page & (page - 1)))
-        return fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database "
+        return faro_fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database "
                     "(page size %llu)", name, page);
     if (pages * page != len)
-        return fail(err, errlen, FARO_EPACK, "%s: truncated or padded: the header "
+        return faro_fail(err, errlen, FARO_EPACK, "%s: truncated or padded: the header "
                     "says %llu bytes, there are %llu", name, pages * page, len);
     if (h[18] != 1 || h[19] != 1)
-        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: journal mode "
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: journal mode "
                     "WAL (rebuild the pack)", name);
     return 0;
 }
@@ -764,17 +751,17 @@ static int check_file(const char *path, char *err, size_t errlen)
     size_t got;
     FILE *f = fopen(path, "rb");
     if (!f)
-        return fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
     got = fread(h, 1, sizeof h, f);
     if (fstat(fileno(f), &st) != 0) {
         fclose(f);
-        return fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
     }
     fclose(f);
     if (!S_ISREG(st.st_mode))
-        return fail(err, errlen, FARO_EPACK, "%s: not a regular file", path);
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a regular file", path);
     if ((unsigned long long)st.st_size > FARO_MAX_PACK_BYTES)
-        return fail(err, errlen, FARO_ELIMIT, "%s: %lld bytes, more than the "
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: %lld bytes, more than the "
                     "%llu a pack may have", path, (long long)st.st_size,
                     (unsigned long long)FARO_MAX_PACK_BYTES);
     return check_header(path, h, got, (unsigned long long)st.st_size, err, errlen);
@@ -815,11 +802,11 @@ static int db_fail(struct store_pack *pk, char *err, size_t errlen)
 {
     int code = sqlite3_errcode(pk->db) & 0xff;
     if (code == SQLITE_NOTADB)
-        return fail(err, errlen, FARO_EPACK, "%s: not a SQLite database", pk->name);
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a SQLite database", pk->name);
     if (code == SQLITE_CORRUPT)
-        return fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %s",
+        return faro_fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %s",
                     pk->name, sqlite3_errmsg(pk->db));
-    return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: %s", pk->name,
+    return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: %s", pk->name,
                 sqlite3_errmsg(pk->db));
 }
 
@@ -852,14 +839,14 @@ static int check_object(struct store_pack *pk, sqlite3_stmt *ref, sqlite3_stmt *
     int rc = 0;
     sqlite3_bind_text(ref, 1, name, -1, SQLITE_STATIC);
     if (sqlite3_step(ref) != SQLITE_ROW) {
-        rc = fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: unexpected %s '%s'",
+        rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: unexpected %s '%s'",
                   pk->name, type ? type : "object", name ? name : "");
         goto done;
     }
     rtype = (const char *)sqlite3_column_text(ref, 0);
     rsql = (const char *)sqlite3_column_text(ref, 1);
     if (!type || strcmp(type, rtype) != 0 || !sql != !rsql || (sql && strcmp(sql, rsql)))
-        rc = fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: %s '%s' differs "
+        rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: %s '%s' differs "
                   "from the Faro schema", pk->name, type ? type : "object", name);
 done:
     stmt_done(ref);
@@ -875,7 +862,7 @@ static int walk_schema(struct store_pack *pk, sqlite3 *ref, int *matched,
     *matched = 0;
     if (sqlite3_prepare_v2(ref, "SELECT type, sql FROM sqlite_schema WHERE name = ?1",
                            -1, &rq, NULL) != SQLITE_OK) {
-        rc = fail(err, errlen, FARO_ENOMEM, "%s: out of memory", pk->name);
+        rc = faro_fail(err, errlen, FARO_ENOMEM, "%s: out of memory", pk->name);
         goto done;
     }
     if (sqlite3_prepare_v2(pk->db, "SELECT type, name, sql FROM sqlite_schema",
@@ -898,7 +885,7 @@ done:
 static int name_missing(struct store_pack *pk, sqlite3 *ref, char *err, size_t errlen)
 {
     sqlite3_stmt *rs = NULL, *has = NULL;
-    int rc = fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: tables missing", pk->name);
+    int rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: tables missing", pk->name);
     if (sqlite3_prepare_v2(ref, "SELECT type, name FROM sqlite_schema", -1, &rs, NULL) ||
         sqlite3_prepare_v2(pk->db, "SELECT 1 FROM sqlite_schema WHERE name = ?1", -1,
                            &has, NULL))
@@ -907,7 +894,7 @@ static int name_missing(struct store_pack *pk, sqlite3 *ref, char *err, size_t e
         const char *name = (const char *)sqlite3_column_text(rs, 1);
         sqlite3_bind_text(has, 1, name, -1, SQLITE_STATIC);
         if (sqlite3_step(has) != SQLITE_ROW) {
-            rc = fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: missing %s '%s'",
+            rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: missing %s '%s'",
                       pk->name, (const char *)sqlite3_column_text(rs, 0), name);
             break;
         }
@@ -955,7 +942,7 @@ static int check_integrity(struct store_pack *pk, char *err, size_t errlen)
     if (res && strncmp(res, "*** in database", 15) == 0 && strchr(res, '\n'))
         res = strchr(res, '\n') + 1;   /* "*** in database main ***\nPage 2: ..." */
     if (!res || strcmp(res, "ok") != 0)
-        rc = fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %.200s",
+        rc = faro_fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %.200s",
                   pk->name, res ? res : "quick_check failed");
 done:
     sqlite3_finalize(st);
@@ -998,24 +985,24 @@ static int check_meta(struct store_pack *pk, char *err, size_t errlen)
     if (meta_get(pk, "format", value, sizeof value) < 0)
         return db_fail(pk, err, errlen);
     if (!value[0])
-        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta has no 'format'",
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta has no 'format'",
                     pk->name);
     format = parse_count(value);
     if (format != FARO_PACK_FORMAT)
-        return fail(err, errlen, FARO_EPACK, "%s: pack format '%.64s', this kiosk reads "
+        return faro_fail(err, errlen, FARO_EPACK, "%s: pack format '%.64s', this kiosk reads "
                     "format %d", pk->name, value, FARO_PACK_FORMAT);
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         if (meta_get(pk, keys[i], value, sizeof value) < 0)
             return db_fail(pk, err, errlen);
         if (!value[0])
-            return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta has no '%s'",
+            return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta has no '%s'",
                         pk->name, keys[i]);
     }
     if (meta_get(pk, "version", value, sizeof value) < 0 || parse_count(value) < 0)
-        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta version '%.64s' "
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta version '%.64s' "
                     "is not a whole number", pk->name, value);
     if (meta_get(pk, "id", value, sizeof value) < 0 || strlen(value) > FARO_MAX_ID_LEN)
-        return fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta id is longer "
+        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta id is longer "
                     "than %d characters", pk->name, FARO_MAX_ID_LEN);
     memcpy(pk->id, value, strlen(value) + 1);
     return 0;
@@ -1028,7 +1015,7 @@ static int check_unique(store *s, struct store_pack *pk, char *err, size_t errle
     int i;
     for (i = 0; i < s->npacks; i++)
         if (strcmp(s->packs[i].id, pk->id) == 0)
-            return fail(err, errlen, FARO_EPACK, "%s: pack '%s' is already open from %s",
+            return faro_fail(err, errlen, FARO_EPACK, "%s: pack '%s' is already open from %s",
                         pk->name, pk->id, s->packs[i].name);
     return 0;
 }
@@ -1074,7 +1061,7 @@ static int keep_or_close(store *s, struct store_pack *pk, int rc)
 static int room_for_pack(store *s, const char *name, char *err, size_t errlen)
 {
     if (s->npacks >= FARO_MAX_PACKS)
-        return fail(err, errlen, FARO_ELIMIT, "%s: more than %d packs open", name,
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: more than %d packs open", name,
                     FARO_MAX_PACKS);
     return 0;
 }
@@ -1084,16 +1071,16 @@ int store_add_file(store *s, const char *path, char *err, size_t errlen)
     struct store_pack pk = {0};
     int rc;
     if (!path)
-        return fail(err, errlen, FARO_EINVAL, "no pack path given");
+        return faro_fail(err, errlen, FARO_EINVAL, "no pack path given");
     if ((rc = room_for_pack(s, path, err, errlen)) || (rc = check_file(path, err, errlen)))
         return rc;
     snprintf(pk.name, sizeof pk.name, "%s", path);
     if (sqlite3_open_v2(path, &pk.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
-        rc = fail(err, errlen, FARO_EIO, "%s: %s", path,
+        rc = faro_fail(err, errlen, FARO_EIO, "%s: %s", path,
                   pk.db ? sqlite3_errmsg(pk.db) : "out of memory");
     else if (harden(pk.db) != 0)
-        rc = fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", path);
+        rc = faro_fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", path);
     else
         rc = check_pack(s, &pk, 1, err, errlen);
     return keep_or_close(s, &pk, rc);
@@ -1107,9 +1094,9 @@ int store_add_memory(store *s, const void *data, size_t len, const char *name,
     if (!name)
         name = "(memory)";
     if (!data)
-        return fail(err, errlen, FARO_EINVAL, "%s: no data", name);
+        return faro_fail(err, errlen, FARO_EINVAL, "%s: no data", name);
     if (len > FARO_MAX_PACK_BYTES)
-        return fail(err, errlen, FARO_ELIMIT, "%s: %zu bytes, more than the %llu a "
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: %zu bytes, more than the %llu a "
                     "pack may have", name, len, (unsigned long long)FARO_MAX_PACK_BYTES);
     if ((rc = room_for_pack(s, name, err, errlen)) ||
         (rc = check_header(name, data, len, len, err, errlen)))
@@ -1117,9 +1104,9 @@ int store_add_memory(store *s, const void *data, size_t len, const char *name,
     snprintf(pk.name, sizeof pk.name, "%s", name);
     if (sqlite3_open_v2(":memory:", &pk.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK)
-        rc = fail(err, errlen, FARO_ENOMEM, "%s: cannot open an in-memory database", name);
+        rc = faro_fail(err, errlen, FARO_ENOMEM, "%s: cannot open an in-memory database", name);
     else if (harden(pk.db) != 0)
-        rc = fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", name);
+        rc = faro_fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", name);
     else if (sqlite3_deserialize(pk.db, "main", (unsigned char *)(uintptr_t)data,
                                  (sqlite3_int64)len, (sqlite3_int64)len,
                                  SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)

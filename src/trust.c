@@ -52,19 +52,6 @@ struct trust {
     char revoked_by[TRUST_MAX_REVOKED][FARO_MAX_ID_LEN + 1];
 };
 
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-    va_list ap;
-    if (err && errlen) {
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* ---------------------------------------------------------------- scopes */
 
@@ -112,7 +99,7 @@ int trust_allows(const trust_key *k, const char *id, const char *type, char *err
 {
     char list[TRUST_MAX_SCOPES * (FARO_MAX_ID_LEN + 4)] = "";
     if (strcmp(type, "keys") == 0)
-        return k->root ? 0 : fail(err, errlen, FARO_ESIG, "key pack '%s' is signed by key %s, "
+        return k->root ? 0 : faro_fail(err, errlen, FARO_ESIG, "key pack '%s' is signed by key %s, "
                                   "which is not a root key", id, k->id);
     for (int i = 0; i < k->nscopes; i++)
         if (trust_scope_match(k->scopes[i], id))
@@ -121,7 +108,7 @@ int trust_allows(const trust_key *k, const char *id, const char *type, char *err
         strcat(list, i ? ", " : "");
         strcat(list, k->scopes[i]);
     }
-    return fail(err, errlen, FARO_ESIG, "pack '%s' is outside the scope of key %s (%s)", id,
+    return faro_fail(err, errlen, FARO_ESIG, "pack '%s' is outside the scope of key %s (%s)", id,
                 k->id, k->nscopes ? list : "no scope");
 }
 
@@ -155,10 +142,10 @@ const trust_key *trust_lookup(const trust *t, const unsigned char keynum[SIG_KEY
         if (memcmp(t->keys[i].pk.keynum, keynum, SIG_KEYNUM_BYTES) == 0)
             return &t->keys[i];
     if (t && (r = revoked_index(t, id)) >= 0)
-        fail(err, errlen, FARO_ESIG, "signed by key %s, which was revoked by key pack '%s'",
+        faro_fail(err, errlen, FARO_ESIG, "signed by key %s, which was revoked by key pack '%s'",
              id, t->revoked_by[r]);
     else
-        fail(err, errlen, FARO_ESIG, "signed by key %s, which this kiosk does not trust", id);
+        faro_fail(err, errlen, FARO_ESIG, "signed by key %s, which this kiosk does not trust", id);
     return NULL;
 }
 
@@ -273,13 +260,13 @@ int trust_pack_meta(const char *path, trust_meta_fn fn, void *user, char *err, s
     sqlite3_stmt *st = NULL;
     int rc = 0, step, rows = 0;
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = fail(err, errlen, FARO_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        rc = faro_fail(err, errlen, FARO_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         goto done;
     }
     harden(db);
     if (sqlite3_exec(db, "PRAGMA mmap_size=0", NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT key, value FROM meta ORDER BY key", -1, &st, NULL)) {
-        rc = fail(err, errlen, FARO_EPACK, "%s: %s", path, sqlite3_errmsg(db));
+        rc = faro_fail(err, errlen, FARO_EPACK, "%s: %s", path, sqlite3_errmsg(db));
         goto done;
     }
     while ((step = sqlite3_step(st)) == SQLITE_ROW && ++rows <= TRUST_META_ROWS)
@@ -287,9 +274,9 @@ int trust_pack_meta(const char *path, trust_meta_fn fn, void *user, char *err, s
                (const char *)sqlite3_column_text(st, 1)) != 0)
             goto done;
     if (rows > TRUST_META_ROWS)
-        rc = fail(err, errlen, FARO_ELIMIT, "%s: more than %d meta rows", path, TRUST_META_ROWS);
+        rc = faro_fail(err, errlen, FARO_ELIMIT, "%s: more than %d meta rows", path, TRUST_META_ROWS);
     else if (step != SQLITE_DONE)
-        rc = fail(err, errlen, FARO_EPACK, "%s: %s", path, sqlite3_errmsg(db));
+        rc = faro_fail(err, errlen, FARO_EPACK, "%s: %s", path, sqlite3_errmsg(db));
 done:
     sqlite3_finalize(st);
     sqlite3_close(db);
@@ -432,7 +419,7 @@ trust *trust_open(const char *keys_dir, char *err, size_t errlen)
     trust *t = calloc(1, sizeof *t);
     int n;
     if (!t) {
-        fail(err, errlen, FARO_ENOMEM, "out of memory");
+        faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
         return NULL;
     }
     n = list_dir(keys_dir, ".pub", names, TRUST_MAX_KEYS * 2);
@@ -519,16 +506,16 @@ int trust_keypack_write(const char *out, const char *id, long version,
     sqlite3 *db = NULL;
     int rc = 0;
     if (!id || !*id || strlen(id) > FARO_MAX_ID_LEN || version < 1)
-        return fail(err, errlen, FARO_EINVAL, "a key pack needs an id and a version >= 1");
+        return faro_fail(err, errlen, FARO_EINVAL, "a key pack needs an id and a version >= 1");
     snprintf(tmp, sizeof tmp, "%s.tmp", out);
     unlink(tmp);
     if (sqlite3_open_v2(tmp, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
         write_rows(db, id, version, changes, n) != 0)
-        rc = fail(err, errlen, FARO_EIO, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "out of memory");
+        rc = faro_fail(err, errlen, FARO_EIO, "%s: %s", tmp, db ? sqlite3_errmsg(db) : "out of memory");
     if (sqlite3_close(db) != SQLITE_OK && rc == 0)
-        rc = fail(err, errlen, FARO_EIO, "%s: cannot close", tmp);
+        rc = faro_fail(err, errlen, FARO_EIO, "%s: cannot close", tmp);
     if (rc == 0 && rename(tmp, out) != 0)
-        rc = fail(err, errlen, FARO_EIO, "%s: %s", out, strerror(errno));
+        rc = faro_fail(err, errlen, FARO_EIO, "%s: %s", out, strerror(errno));
     if (rc != 0)
         unlink(tmp);
     return rc;
