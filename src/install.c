@@ -53,6 +53,7 @@
  * done.  Unset, it costs one getenv per step.
  */
 #include "install.h"
+#include "lpack.h"
 #include "faro.h"
 #include "log.h"
 #include "sig.h"
@@ -680,6 +681,9 @@ static int check_rules(struct job *j, const struct meta *m)
         return done(j, INSTALL_NOT_PACK, "%s: not a Faro pack: type '%s'", j->name, m->type);
     if (trust_allows(j->key, r->id, r->type, why, sizeof why) != 0)
         return done(j, INSTALL_OUT_OF_SCOPE, "%s: %s", j->name, why);
+    /* a translation pack carries only UI strings, a content pack none */
+    if (strcmp(m->type, "keys") != 0 && lpack_check_file(j->staged, NULL, 0, why, sizeof why) != 0)
+        return done(j, INSTALL_NOT_PACK, "%s: %s", j->name, why);
     today_str(j->in, today);
     if (m->expires[0] && strcmp(today, m->expires) > 0 && strcmp(m->hides, "true") == 0)
         return done(j, INSTALL_EXPIRED, "%s: pack '%s' expired on %s and must not be shown "
