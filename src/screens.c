@@ -345,7 +345,9 @@ static void build_topic(B *b, const char *id)
 /* A QR code to take away (payload), with a line saying what it is for. */
 static void take_away(B *b, const char *label, const char *payload)
 {
-    int size = dp(b, 260), x = dp(b, MARGIN);
+    /* a longer text makes a denser code: give it room so that a phone
+     * camera still sees at least ~4 px per module */
+    int size = dp(b, strlen(payload ? payload : "") > 300 ? 440 : 280), x = dp(b, MARGIN);
     if (!payload || !*payload)
         return;
     b->y += dp(b, 8);
