@@ -42,9 +42,6 @@ TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS     := -D_GNU_SOURCE
-ifdef PKG_CONFIG_LIBDIR
-export PKG_CONFIG_LIBDIR
-endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 OPT      := -O2 -g
@@ -144,8 +141,8 @@ install: all
 	install -m 644 locales/*.yaml $(DESTDIR)$(PREFIX)/share/faro/locales/
 
 cross-arm64: $(BUILD)/faro-pack
-	$(MAKE) BUILD=$(BUILD)/arm64 CC=aarch64-linux-gnu-gcc PACKTOOL=$(abspath $(BUILD)/faro-pack) \
-	    PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+	PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig \
+	    $(MAKE) BUILD=$(BUILD)/arm64 CC=aarch64-linux-gnu-gcc PACKTOOL=$(abspath $(BUILD)/faro-pack) \
 	    $(BUILD)/arm64/faro $(BUILD)/arm64/faro-pack
 
 clean:
