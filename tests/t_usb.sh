@@ -81,5 +81,37 @@ after=$(ls -l "$T/data/packs" | md5sum)
 if [ $rc -eq 0 ] && [ "$before" = "$after" ]; then ok "unknown key refused, packs unchanged"; else bad "unknown key refused (exit $rc)"; fi
 [ -f "$T/usb_refused.png" ] && cp "$T/usb_refused.png" "$BUILD/test-out/"
 
+# a translation pack on a stick: new words on the running kiosk, no restart
+mkdir -p "$T/words/locales" "$T/media3/STICK3/faro"
+cat > "$T/words/pack.yaml" <<Y
+id: org.faro.words-es
+version: 1
+layer: site
+type: locale
+languages: [es]
+title: {es: Palabras}
+Y
+sed 's/^  home.title: .*/  home.title: ¿Qué buscas hoy?/' locales/es.yaml > "$T/words/locales/es.yaml"
+"$PACK" build "$T/words" -o "$T/media3/STICK3/faro/words.faro" >"$T/log" 2>&1 || echo "locale pack build failed"
+"$PACK" sign "$T/media3/STICK3/faro/words.faro" -s "$T/ngo.key" >/dev/null 2>&1
+cat > "$T/kiosk3.yaml" <<Y
+data_dir: $T/data
+usb_roots: [$T/media3]
+languages: [es, en]
+Y
+cat > "$T/words.script" <<'S'
+tap "Español"
+expect "¿Qué necesitas?"
+wait-usb 60s
+expect-screen usb
+expect "org.faro.words-es"
+tap "Aceptar"
+expect-screen home
+expect "¿Qué buscas hoy?"
+expect-not "¿Qué necesitas?"
+S
+"$FARO" --headless --config "$T/kiosk3.yaml" --script "$T/words.script" >"$T/log" 2>&1
+if [ $? -eq 0 ]; then ok "translation pack changes the words without a restart"; else bad "translation pack"; fi
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
