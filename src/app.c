@@ -58,6 +58,8 @@ struct app {
     app_reload_fn reload;
     void *reload_user;
     const cfg *cfg;
+    void (*before_search)(void *user);
+    void *before_search_user;
     long wall_start;                    /* time(NULL) when the app started */
     uint64_t ms_start, now_ms;          /* the caller's clock then and now */
 };
@@ -208,6 +210,8 @@ static search_index *search_ix(app *a)
     char err[FARO_MAX_ERRLEN];
     if (a->ix || a->search_failed)
         return a->ix;
+    if (a->before_search)               /* a background build of the index must finish first */
+        a->before_search(a->before_search_user);
     a->ix = search_open(*a->search_path ? a->search_path : NULL, a->st, err, sizeof err);
     if (!a->ix && *a->search_path)     /* an unwritable data folder: keep it in memory */
         a->ix = search_open(NULL, a->st, err, sizeof err);
@@ -221,6 +225,12 @@ static search_index *search_ix(app *a)
 void app_set_search_path(app *a, const char *path)
 {
     snprintf(a->search_path, sizeof a->search_path, "%s", path ? path : "");
+}
+
+void app_set_search_wait(app *a, void (*fn)(void *user), void *user)
+{
+    a->before_search = fn;
+    a->before_search_user = user;
 }
 
 ui_tree *app_tree(app *a)
@@ -767,8 +777,12 @@ void app_set_store(app *a, store *st)
 {
     char err[FARO_MAX_ERRLEN];
     a->st = st;
-    if (a->ix && search_refresh(a->ix, st, err, sizeof err) != 0)
-        log_msg("search: %s", err);
+    (void)err;
+    /* the index is rebuilt off the UI thread (app_set_search_wait's owner)
+     * and reopened on the next search */
+    search_close(a->ix);
+    a->ix = NULL;
+    a->search_failed = 0;
     a->dirty = 1;
     a->keep_scroll = 1;
 }

@@ -53,6 +53,10 @@ void app_backspace(app *a, uint64_t ms);
  * one in memory.  It is opened on first use. */
 void app_set_search_path(app *a, const char *path);
 
+/* Called before the index is opened on the UI thread: lets a background
+ * build (a thread of the caller's) finish first.  fn may be NULL. */
+void app_set_search_wait(app *a, void (*fn)(void *user), void *user);
+
 /* The kiosk's city (config), to show nearby services first. */
 void app_set_city(app *a, const char *city);
 

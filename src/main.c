@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -64,6 +65,7 @@ typedef struct kiosk {
     char fonts[CFG_PATH_MAX * 2];       /* the font folder in use */
     char locales[CFG_PATH_MAX * 2];     /* the shipped locale files */
     sync_ctx *sync;
+    SDL_Thread *indexer;                /* brings search.db up to date with the packs */
     SDL_atomic_t packs_changed;         /* set by the sync thread: reopen the store */
 } kiosk;
 
@@ -178,6 +180,39 @@ static loc_set *open_locales(kiosk *k)
     return L;
 }
 
+/* The search index is built (or found up to date) on a thread with its own
+ * store, so a big pack set never freezes the screen; the UI opens the
+ * finished file when someone searches (waiting only if that is sooner). */
+static int index_thread(void *user)
+{
+    kiosk *k = user;
+    char path[CFG_PATH_MAX + 32], err[FARO_MAX_ERRLEN];
+    store *st = open_store(k);
+    snprintf(path, sizeof path, "%s/search.db", k->data);
+    search_index *ix = st ? search_open(path, st, err, sizeof err) : NULL;
+    if (st && !ix)
+        log_msg("search index: %s", err);
+    search_close(ix);
+    store_free(st);
+    malloc_trim(0);                     /* give the build's memory back (this thread's arena) */
+    return 0;
+}
+
+static void wait_indexer(void *user)
+{
+    kiosk *k = user;
+    if (k->indexer)
+        SDL_WaitThread(k->indexer, NULL);
+    k->indexer = NULL;
+}
+
+static void start_indexer(kiosk *k)
+{
+    wait_indexer(k);
+    if (is_dir(k->data))
+        k->indexer = SDL_CreateThread(index_thread, "faro-index", k);
+}
+
 /* Reopens the store and the locales after the installed packs changed
  * (a content or a translation pack arrived, or one was removed): the new
  * words and content appear without a restart. */
@@ -190,6 +225,7 @@ static void reload_store(void *user)
         app_set_store(k->a, fresh);
         store_free(k->st);
         k->st = fresh;
+        start_indexer(k);
     }
     if (L) {
         app_set_locales(k->a, L);
@@ -278,6 +314,7 @@ static int kiosk_open(kiosk *k)
     char path[CFG_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/search.db", k->data);
     app_set_search_path(k->a, is_dir(k->data) ? path : NULL);
+    app_set_search_wait(k->a, wait_indexer, k);
     app_set_city(k->a, k->c.city);
     app_admin_env env = { .db = k->db, .in = k->in, .data_dir = k->data, .font_dir = k->fonts,
                           .usb_roots = k->c.usb_roots, .nusb_roots = k->c.nusb_roots,
@@ -299,6 +336,7 @@ static int kiosk_open_thread(void *arg)
 
 static void kiosk_close(kiosk *k)
 {
+    wait_indexer(k);
     sync_free(k->sync);
     usb_stop(k->usb);
     install_close(k->in);
@@ -613,6 +651,8 @@ static int run_window(kiosk *k, const options *o)
             if (first) {                /* watchers start once the first screen is up */
                 start_usb(k);
                 start_sync(k);
+                if (store_pack_count(k->st) > 1)    /* installed packs: a big index, built aside */
+                    start_indexer(k);
             }
             first = 0;
         }
