@@ -48,7 +48,10 @@ state *state_open(const char *path, char *err, size_t errlen)
     sqlite3_busy_timeout(s->db, STATE_BUSY_MS);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    /* WAL: a power cut leaves the old or the new value; the WAL file is
+     * checkpointed every 100 pages and kept at most 256 KB on the SD card */
+    if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                     " PRAGMA wal_autocheckpoint=100; PRAGMA journal_size_limit=262144;",
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, state_schema, NULL, NULL, NULL) != SQLITE_OK)
         goto fail_db;
