@@ -802,7 +802,7 @@ static int search_field(B *b, int top)
     ui_widget f = { .role = UI_TEXT, .style = q ? UI_S_TEXT : UI_S_MUTED, .parent = -1,
                     .r = { x + dp(b, 68), top + (h - th) / 2, w - dp(b, 68) - clear - dp(b, 8), th },
                     .text = q ? q : L(b, "search.prompt"), .name = "search.field", .px = dp(b, 30),
-                    .max_lines = 1, .dir = TXT_DIR_AUTO, .align = b->rtl ? TXT_ALIGN_END : TXT_ALIGN_START };
+                    .max_lines = 1, .dir = b->rtl ? TXT_DIR_RTL : TXT_DIR_LTR, .align = TXT_ALIGN_START };
     ui_add(b->t, &f);
     if (q) {
         int ci = box(b, UI_BUTTON, UI_S_NONE, (ui_rect){ x + w - clear, top, clear, h }, 0, ACT_CLEAR, NULL,
