@@ -707,7 +707,6 @@ void app_set_city(app *a, const char *city)
     snprintf(a->city, sizeof a->city, "%s", city ? city : "");
 }
 
-const char *app_query(const app *a) { return a->query.buf; }
 
 int app_tick(app *a, uint64_t ms)
 {
@@ -789,4 +788,3 @@ void app_set_store(app *a, store *st)
 
 int app_screen(const app *a) { return a->hist[a->depth - 1].screen; }
 const char *app_lang(const app *a) { return a->lang; }
-int app_history_depth(const app *a) { return a->depth; }

@@ -60,9 +60,6 @@ void app_set_search_wait(app *a, void (*fn)(void *user), void *user);
 /* The kiosk's city (config), to show nearby services first. */
 void app_set_city(app *a, const char *city);
 
-/* What was typed on the search screen (forgotten by the idle reset). */
-const char *app_query(const app *a);
-
 /* One step of a USB import, copied from the watcher's event (see usb.h)
  * and handed over on the UI thread. */
 typedef struct app_usb_msg {
@@ -128,7 +125,6 @@ long app_wait_ms(const app *a, uint64_t ms);
 /* What is shown, for scripts and logs. */
 int app_screen(const app *a);
 const char *app_lang(const app *a);
-int app_history_depth(const app *a);
 
 /* Changes the offered languages (the config's list filtered by the locales
  * that exist; all locales in a default order when the list is empty). */

@@ -72,7 +72,19 @@ static int box(B *b, int role, int style, ui_rect r, int in_scroll, int action, 
     return ui_add(b->t, &w);
 }
 
-/* Adds a text widget at (x, y) w wide; returns its measured height. */
+/* Measures wd's text at its width, sets its height and adds it; returns the height. */
+static int add_measured(B *b, ui_widget *wd)
+{
+    txt_params p;
+    int tw = 0, th = 0;
+    ui_text_params(wd, &p);
+    txt_measure(b->e->txt, &p, &tw, &th);
+    wd->r.h = th;
+    ui_add(b->t, wd);
+    return th;
+}
+
+/* Adds a text widget at (x, y) w wide in the screen's direction; returns its height. */
 static int text(B *b, int parent, int in_scroll, int role, int style, const char *s,
                 int x, int y, int w, int px, int bold, int max_lines, int align,
                 const txt_mark *marks, int nmarks)
@@ -81,13 +93,7 @@ static int text(B *b, int parent, int in_scroll, int role, int style, const char
                      .r = { x, y, w, 0 }, .text = s, .px = dp(b, px), .bold_all = bold,
                      .max_lines = max_lines, .align = align, .bold = marks, .nbold = nmarks,
                      .dir = b->rtl ? TXT_DIR_RTL : TXT_DIR_LTR };
-    txt_params p;
-    int tw = 0, th = 0;
-    ui_text_params(&wd, &p);
-    txt_measure(b->e->txt, &p, &tw, &th);
-    wd.r.h = th;
-    ui_add(b->t, &wd);
-    return th;
+    return add_measured(b, &wd);
 }
 
 /* Text in its own base direction (names, endonyms, numbers), aligned by `align`. */
@@ -97,13 +103,7 @@ static int text_auto(B *b, int parent, int in_scroll, int style, const char *s, 
     ui_widget wd = { .role = UI_TEXT, .style = style, .parent = parent, .in_scroll = in_scroll,
                      .r = { x, y, w, 0 }, .text = s, .px = dp(b, px), .bold_all = bold,
                      .max_lines = 2, .align = align, .dir = dir };
-    txt_params p;
-    int tw = 0, th = 0;
-    ui_text_params(&wd, &p);
-    txt_measure(b->e->txt, &p, &tw, &th);
-    wd.r.h = th;
-    ui_add(b->t, &wd);
-    return th;
+    return add_measured(b, &wd);
 }
 
 static void icon(B *b, int parent, int in_scroll, int style, const char *name, int x, int y, int size)
@@ -485,18 +485,27 @@ static void chips(B *b, const char *active)
     b->y += h + dp(b, GAP);
 }
 
+/* Copies the next item of a ';' list at *p into item (truncated to fit)
+ * and moves *p past it.  Returns 0 at the end of the list. */
+static int list_next(const char **p, char *item, size_t size)
+{
+    if (!*p || !**p)
+        return 0;
+    size_t n = strcspn(*p, ";");
+    snprintf(item, size, "%.*s", (int)(n < size - 1 ? n : size - 1), *p);
+    *p += n + ((*p)[n] == ';');
+    return 1;
+}
+
 /* 1 if `code` is in the ';' list (or the list is "*" and any is 1). */
 static int list_has(const char *list, const char *code, int any)
 {
-    size_t n = strlen(code);
+    char item[64];
     if (any && !strcmp(list, "*"))
         return 1;
-    for (const char *p = list; n && *p;) {
-        size_t k = strcspn(p, ";");
-        if (k == n && !strncmp(p, code, n))
+    for (const char *p = list; *code && list_next(&p, item, sizeof item);)
+        if (!strcmp(item, code))
             return 1;
-        p += k + (p[k] == ';');
-    }
     return 0;
 }
 
@@ -603,17 +612,14 @@ static int listed_countries(B *b, char codes[][4], int max)
     if (store_services(b->e->st, "consulate", b->chain, &r, err, sizeof err) != 0)
         return 0;
     for (int i = 0; i < r->n; i++) {
+        char item[64];
         const char *p = r->u.services[i].nationalities;
-        for (; *p && n < max;) {
-            size_t k = strcspn(p, ";");
-            if (k == 2) {
-                int dup = 0;
-                for (int j = 0; j < n; j++)
-                    dup |= !strncmp(codes[j], p, 2);
-                if (!dup)
-                    snprintf(codes[n++], 4, "%.2s", p);
-            }
-            p += k + (p[k] == ';');
+        while (n < max && list_next(&p, item, sizeof item)) {
+            int dup = strlen(item) != 2;
+            for (int j = 0; j < n && !dup; j++)
+                dup = !strcmp(codes[j], item);
+            if (!dup)
+                snprintf(codes[n++], 4, "%.2s", item);
         }
     }
     store_result_free(r);
@@ -711,9 +717,7 @@ static void join_list(const char *list, const char *sep, const char *lang, char 
 {
     char item[64], name[256];
     out[0] = 0;
-    for (const char *p = list; p && *p;) {
-        size_t n = strcspn(p, ";");
-        snprintf(item, sizeof item, "%.*s", (int)(n < 63 ? n : 63), p);
+    for (const char *p = list; list_next(&p, item, sizeof item);) {
         if (fn)
             fn(item, lang, name, sizeof name);
         else
@@ -721,7 +725,6 @@ static void join_list(const char *list, const char *sep, const char *lang, char 
         if (*out)
             strncat(out, sep, size - strlen(out) - 1);
         strncat(out, name, size - strlen(out) - 1);
-        p += n + (p[n] == ';');
     }
 }
 

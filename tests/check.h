@@ -6,7 +6,9 @@
 #ifndef FARO_CHECK_H
 #define FARO_CHECK_H
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int check_passed, check_failed;
 
@@ -24,6 +26,18 @@ static int check_passed, check_failed;
 #define CHECK_CONTAINS(hay, needle) do { const char *ch_ = (hay), *cn_ = (needle); \
     CHECK(ch_ && cn_ && strstr(ch_, cn_) != NULL, "\"%s\" does not contain \"%s\"", \
           ch_ ? ch_ : "(null)", cn_ ? cn_ : "(null)"); } while (0)
+
+/* Runs a printf-formatted shell command; returns system()'s status. */
+static inline int check_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int check_sh(const char *fmt, ...)
+{
+    char cmd[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
 
 static inline int check_done(void)
 {

@@ -48,18 +48,6 @@ static const char *P(const char *fmt, ...)
     return buf[i];
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 /* Builds tmp/<name>.faro from content-mini with the given pack.yaml head,
  * `extra` meta rows added ("key=value"), signed with sk (NULL: unsigned). */
 static void make_pack(const char *name, const char *id, int version, const char *layer,
@@ -68,13 +56,13 @@ static void make_pack(const char *name, const char *id, int version, const char 
 {
     char err[FARO_MAX_ERRLEN];
     const char *dir = P("src-%s", name);
-    sh("rm -rf %s && cp -R tests/fixtures/content-mini %s", dir, dir);
+    check_sh("rm -rf %s && cp -R tests/fixtures/content-mini %s", dir, dir);
     FILE *f = fopen(P("src-%s/pack.yaml", name), "w");
     fprintf(f, "id: %s\nversion: %d\nlayer: %s\ntype: content\nlanguages: [es, en]\n"
             "title: { es: Prueba, en: Test }\n%s", id, version, layer, extra_yaml ? extra_yaml : "");
     fclose(f);
     if (topic_title)
-        sh("sed -i 's/title: { es: Seguridad, en: Safety }/title: { es: %s, en: %s }/' %s/topics.yaml",
+        check_sh("sed -i 's/title: { es: Seguridad, en: Safety }/title: { es: %s, en: %s }/' %s/topics.yaml",
            topic_title, topic_title, dir);
     lint_report *rep = lint_report_new();
     int rc = pack_build_dir(dir, P("%s.faro", name), rep, NULL, err, sizeof err);
@@ -111,13 +99,13 @@ static void new_key(const char *name, sig_seckey *sk, const char *scope)
 /* Places key `name` (pub + scope) in data dir `data`'s trust store. */
 static void trust_key_in(const char *data, const char *name)
 {
-    sh("mkdir -p %s/%s/keys && cp %s/%s.pub %s/%s.scope %s/%s/keys/", tmp, data, tmp, name, tmp,
+    check_sh("mkdir -p %s/%s/keys && cp %s/%s.pub %s/%s.scope %s/%s/keys/", tmp, data, tmp, name, tmp,
        name, tmp, data);
 }
 
 static int files_equal(const char *a, const char *b)
 {
-    return sh("cmp -s %s %s", a, b) == 0;
+    return check_sh("cmp -s %s %s", a, b) == 0;
 }
 
 static int install(installer *in, const char *name, install_result *r)
@@ -128,7 +116,7 @@ static int install(installer *in, const char *name, install_result *r)
 /* The installed packs folder, as a listing with checksums (byte-for-byte). */
 static void snapshot(const char *data, const char *out)
 {
-    sh("cd %s/%s && find packs keys -type f | sort | xargs -r sha256sum > %s", tmp, data, out);
+    check_sh("cd %s/%s && find packs keys -type f | sort | xargs -r sha256sum > %s", tmp, data, out);
 }
 
 /* ---------------------------------------------------------------- versions */
@@ -178,7 +166,7 @@ static void grow(void *user, const char *name, unsigned long long done, unsigned
 {
     int *calls = user;
     if ((*calls)++ == 0)
-        sh("head -c 5000 /dev/zero >> %s/grow.faro", tmp);
+        check_sh("head -c 5000 /dev/zero >> %s/grow.faro", tmp);
 }
 
 static void count_progress(void *user, const char *name, unsigned long long done,
@@ -200,7 +188,7 @@ static void test_source_faults(void)
     installer *in = install_open(P("d2"), st, err, sizeof err);
     CHECK(install(in, "v3", &r) == 0, "v3");
     snapshot("d2", P("snap-before"));
-    sh("cp %s/v4.faro %s/grow.faro && cp %s/v4.faro.minisig %s/grow.faro.minisig", tmp, tmp, tmp, tmp);
+    check_sh("cp %s/v4.faro %s/grow.faro && cp %s/v4.faro.minisig %s/grow.faro.minisig", tmp, tmp, tmp, tmp);
     CHECK(install_pack(in, P("grow.faro"), NULL, grow, &calls, &r) == FARO_EIO &&
           r.why == INSTALL_CHANGED, "growing file: %s", r.reason);
     setenv("FARO_FAULT_AT", "copy:enospc", 1);
@@ -273,7 +261,7 @@ static void power_cut(int i)
     st = state_open(P("%s/state.db", data), err, sizeof err);
     in = install_open(P("%s", data), st, err, sizeof err);
     CHECK(in != NULL, "restart after %s: %s", steps[i], err);
-    CHECK(sh("[ -z \"$(ls -A %s/%s/staging)\" ]", tmp, data) == 0, "staging swept after %s", steps[i]);
+    CHECK(check_sh("[ -z \"$(ls -A %s/%s/staging)\" ]", tmp, data) == 0, "staging swept after %s", steps[i]);
     long want = i < 5 ? 3 : 4, seen = 0;
     const char *file = want == 3 ? "v3" : "v4";
     CHECK(files_equal(P("%s.faro", file), P("%s/packs/org.faro.t.faro", data)),
@@ -418,6 +406,6 @@ int main(void)
     sig_seckey_wipe(&key_root);
     (void)err;
     if (check_failed == 0)
-        sh("rm -rf %s", tmp);
+        check_sh("rm -rf %s", tmp);
     return check_done();
 }

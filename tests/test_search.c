@@ -8,6 +8,7 @@
  * change, and building and querying with a failing SQLite allocation.
  */
 #include "check.h"
+#include "sqlfault.h"
 #include "faro.h"
 #include "schema.h"
 #include "search.h"
@@ -333,38 +334,6 @@ static void test_file_index(const char *pack, const char *pack2)
 
 /* ---- fault injection: the Nth SQLite allocation fails once ---- */
 
-static sqlite3_mem_methods real_mem;
-static long fail_countdown = -1;   /* -1: never */
-static int injected;
-
-static int should_fail(void)
-{
-    if (fail_countdown < 0 || fail_countdown-- > 0)
-        return 0;
-    injected = 1;
-    return 1;
-}
-
-static void *fi_malloc(int n)
-{
-    return should_fail() ? NULL : real_mem.xMalloc(n);
-}
-
-static void *fi_realloc(void *p, int n)
-{
-    return should_fail() ? NULL : real_mem.xRealloc(p, n);
-}
-
-static void install_fault_allocator(void)
-{
-    sqlite3_mem_methods m;
-    sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
-    m = real_mem;
-    m.xMalloc = fi_malloc;
-    m.xRealloc = fi_realloc;
-    CHECK(sqlite3_config(SQLITE_CONFIG_MALLOC, &m) == SQLITE_OK, "fault allocator");
-}
-
 /* Building the index and querying it with allocation n failing, for n up
  * to a run that needs no failure (sparser as n grows): never a crash or a
  * leak, a failed open says why, and a clean open afterwards answers. */
@@ -405,7 +374,7 @@ static void test_faults(const char *pack)
 int main(void)
 {
     char pack[512], pack2[512], cmd[600];
-    install_fault_allocator();
+    CHECK(install_fault_allocator() == SQLITE_OK, "fault allocator");
     CHECK(mkdtemp(tmpdir) != NULL, "mkdtemp");
     snprintf(pack, sizeof pack, "%s/a.faro", tmpdir);
     snprintf(pack2, sizeof pack2, "%s/b.faro", tmpdir);

@@ -136,13 +136,6 @@ static void test_tamper(void)
     CHECK(sig_pubkey_parse("x\ny\nz\n", 6, &pk, err, sizeof err) == FARO_EPARSE, "three lines");
 }
 
-static int sh(const char *fmt, const char *a, const char *b)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, fmt, a, b);
-    return system(cmd);
-}
-
 static void test_minisign(void)
 {
     char err[FARO_MAX_ERRLEN];
@@ -152,9 +145,9 @@ static void test_minisign(void)
         return;
     }
     /* minisign signs, Faro verifies */
-    CHECK(sh("minisign -G -W -p %s -s %s >/dev/null 2>&1", at("m.pub"), at("m.key")) == 0,
+    CHECK(check_sh("minisign -G -W -p %s -s %s >/dev/null 2>&1", at("m.pub"), at("m.key")) == 0,
           "minisign -G");
-    CHECK(sh("minisign -S -s %s -m %s >/dev/null 2>&1", at("m.key"), at("data")) == 0, "minisign -S");
+    CHECK(check_sh("minisign -S -s %s -m %s >/dev/null 2>&1", at("m.key"), at("data")) == 0, "minisign -S");
     CHECK(verify(at("data"), at("data.minisig"), at("m.pub"), err, sizeof err) == 0,
           "Faro verifies minisign: %s", err);
     /* Faro signs with minisign's key, minisign verifies */
@@ -162,15 +155,15 @@ static void test_minisign(void)
     CHECK(sig_sign_file(&sk, at("data"), at("data.minisig"), "faro trusted", err, sizeof err) == 0,
           "sign");
     sig_seckey_wipe(&sk);
-    CHECK(sh("minisign -V -p %s -m %s >/dev/null 2>&1", at("m.pub"), at("data")) == 0,
+    CHECK(check_sh("minisign -V -p %s -m %s >/dev/null 2>&1", at("m.pub"), at("data")) == 0,
           "minisign verifies Faro's signature");
     /* Faro's own key works in minisign both ways */
-    CHECK(sh("minisign -S -s %s -m %s >/dev/null 2>&1", at("a.key"), at("data")) == 0,
+    CHECK(check_sh("minisign -S -s %s -m %s >/dev/null 2>&1", at("a.key"), at("data")) == 0,
           "minisign signs with a faro key");
     CHECK(verify(at("data"), at("data.minisig"), at("a.pub"), err, sizeof err) == 0, "verify");
     /* a tampered file fails in minisign too */
     write_text(at("data"), "hello pack!\n", 12);
-    CHECK(sh("minisign -V -p %s -m %s >/dev/null 2>&1", at("a.pub"), at("data")) != 0,
+    CHECK(check_sh("minisign -V -p %s -m %s >/dev/null 2>&1", at("a.pub"), at("data")) != 0,
           "minisign refuses a tampered file");
 }
 
@@ -184,6 +177,6 @@ int main(void)
     test_roundtrip();
     test_tamper();
     test_minisign();
-    sh("rm -rf %s%s", dir, "");
+    check_sh("rm -rf %s%s", dir, "");
     return check_done();
 }

@@ -5,6 +5,7 @@
  * (after which the store must answer exactly as before).
  */
 #include "check.h"
+#include "sqlfault.h"
 #include "faro.h"
 #include "schema.h"
 #include "store.h"
@@ -472,39 +473,6 @@ static void test_default_pack(void)
 
 /* ---- fault injection: the Nth allocation (SQLite's or the store's) fails once */
 
-static sqlite3_mem_methods real_mem;
-static long fail_countdown = -1;   /* -1: never */
-static int injected;
-
-static int should_fail(void)
-{
-    if (fail_countdown < 0 || fail_countdown-- > 0)
-        return 0;
-    injected = 1;
-    return 1;
-}
-
-static void *fi_malloc(int n)
-{
-    return should_fail() ? NULL : real_mem.xMalloc(n);
-}
-
-static void *fi_realloc(void *p, int n)
-{
-    return should_fail() ? NULL : real_mem.xRealloc(p, n);
-}
-
-static void install_fault_allocator(void)
-{
-    sqlite3_mem_methods m;
-    sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
-    m = real_mem;
-    m.xMalloc = fi_malloc;
-    m.xRealloc = fi_realloc;
-    if (sqlite3_config(SQLITE_CONFIG_MALLOC, &m) != SQLITE_OK)
-        fprintf(stderr, "cannot install the fault allocator\n");
-}
-
 /* The calls a screen makes; any may fail, none may crash or leak. */
 static void navigate(store *s)
 {
@@ -585,7 +553,7 @@ int main(void)
     const char *path_a, *path_b;
     store *s;
     int i;
-    install_fault_allocator();   /* before SQLite initialises */
+    CHECK(install_fault_allocator() == SQLITE_OK, "fault allocator");   /* before SQLite initialises */
     path_a = pack_file(PACK_A);
     path_b = pack_file(PACK_B);
     s = store_new();

@@ -79,25 +79,13 @@ static int has_line(const char *line)
     return found;
 }
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int sh(const char *fmt, ...)
-{
-    char cmd[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
-    return system(cmd);
-}
-
 static void build(const char *name, const char *id, int version, const sig_seckey *sk)
 {
     char err[FARO_MAX_ERRLEN], dir[512], out[512], sig[520];
     snprintf(dir, sizeof dir, "%s/src-%s", tmp, name);
     snprintf(out, sizeof out, "%s/%s.faro", tmp, name);
     snprintf(sig, sizeof sig, "%s.minisig", out);
-    sh("rm -rf %s && cp -R tests/fixtures/content-mini %s && sed -i 's/^id: .*/id: %s/; "
+    check_sh("rm -rf %s && cp -R tests/fixtures/content-mini %s && sed -i 's/^id: .*/id: %s/; "
        "s/^version: .*/version: %d/' %s/pack.yaml", dir, dir, id, version, dir);
     lint_report *rep = lint_report_new();
     CHECK(pack_build_dir(dir, out, rep, NULL, err, sizeof err) == 0, "build %s: %s", name, err);
@@ -111,16 +99,16 @@ int main(void)
     sig_seckey ka, kb, kroot;
     log_quiet(1);
     CHECK(mkdtemp(tmp) != NULL, "mkdtemp");
-    sh("mkdir -p %s/root %s/data/keys %s/stage", tmp, tmp, tmp);
+    check_sh("mkdir -p %s/root %s/data/keys %s/stage", tmp, tmp, tmp);
     snprintf(path, sizeof path, "%s/data/keys/a.pub", tmp);
     char sec[600];
     snprintf(sec, sizeof sec, "%s/a.key", tmp);
     CHECK(sig_keygen(path, sec, err, sizeof err) == 0 && sig_seckey_load(sec, NULL, &ka, err, sizeof err) == 0, "key a");
-    sh("echo 'scope org.faro.*' > %s/data/keys/a.scope", tmp);
+    check_sh("echo 'scope org.faro.*' > %s/data/keys/a.scope", tmp);
     snprintf(path, sizeof path, "%s/data/keys/root.pub", tmp);
     snprintf(sec, sizeof sec, "%s/root.key", tmp);
     CHECK(sig_keygen(path, sec, err, sizeof err) == 0 && sig_seckey_load(sec, NULL, &kroot, err, sizeof err) == 0, "root");
-    sh("echo root > %s/data/keys/root.scope", tmp);
+    check_sh("echo root > %s/data/keys/root.scope", tmp);
     snprintf(path, sizeof path, "%s/b.pub", tmp);
     snprintf(sec, sizeof sec, "%s/b.key", tmp);
     CHECK(sig_keygen(path, sec, err, sizeof err) == 0 && sig_seckey_load(sec, NULL, &kb, err, sizeof err) == 0, "b");
@@ -147,7 +135,7 @@ int main(void)
     CHECK(w != NULL, "usb_start: %s", err);
 
     /* stick 1: a pack, a symlink to it, a FIFO; moved in whole */
-    sh("cd %s/stage && mkdir -p s1/faro && cp ../v3.faro ../v3.faro.minisig s1/faro/ && "
+    check_sh("cd %s/stage && mkdir -p s1/faro && cp ../v3.faro ../v3.faro.minisig s1/faro/ && "
        "ln -s v3.faro s1/faro/link.faro && mkfifo s1/faro/fifo.faro && "
        "cp s1/faro/v3.faro.minisig s1/faro/link.faro.minisig && mv s1 ../root/", tmp);
     CHECK(wait_sticks(1), "stick 1 handled");
@@ -161,7 +149,7 @@ int main(void)
     /* a rescan offers nothing again; a symlinked faro/ is ignored; then a
      * nested stick ROOT/user/s2 with v4 and the FIFO gets a signature */
     usb_rescan(w);
-    sh("cd %s/stage && mkdir -p evil && ln -s ../s1/faro evil/faro && mv evil ../root/ && "
+    check_sh("cd %s/stage && mkdir -p evil && ln -s ../s1/faro evil/faro && mv evil ../root/ && "
        "mkdir -p user/s2/faro && cp ../v4.faro ../v4.faro.minisig user/s2/faro/ && mv user ../root/", tmp);
     CHECK(wait_sticks(2), "stick 2 handled");
     CHECK(has_line("found s2 1"), "nested stick found");
@@ -174,7 +162,7 @@ int main(void)
     CHECK(n_found == 2, "no stick offered twice, symlinked faro/ ignored (%d found events)", n_found);
 
     /* stick 3: a pack signed by b (unknown) and the key pack adding b */
-    sh("cd %s/stage && mkdir -p s3/faro && cp ../bpack.faro s3/faro/a-b.faro && "
+    check_sh("cd %s/stage && mkdir -p s3/faro && cp ../bpack.faro s3/faro/a-b.faro && "
        "cp ../bpack.faro.minisig s3/faro/a-b.faro.minisig && cp ../keys.faro ../keys.faro.minisig "
        "s3/faro/ && mv s3 ../root/", tmp);
     CHECK(wait_sticks(3), "stick 3 handled");
@@ -190,6 +178,6 @@ int main(void)
     sig_seckey_wipe(&kb);
     sig_seckey_wipe(&kroot);
     if (check_failed == 0)
-        sh("rm -rf %s", tmp);
+        check_sh("rm -rf %s", tmp);
     return check_done();
 }
