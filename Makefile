@@ -21,7 +21,7 @@
 #   make cross-arm64            -> build/arm64/faro and build/arm64/faro-pack
 # The default pack is built by the host's faro-pack (it is plain data).
 #
-# Layout: every src/*.c except the two programs' mains (main.c, faro_pack.c)
+# Layout: every src/*.c and src/screens/*.c except the two programs' mains (main.c, faro_pack.c)
 # is a library module linked into both programs and into every test
 # tests/test_<module>.c.  Release objects go to $(BUILD)/obj, sanitizer
 # objects to $(BUILD)/asan.  The default content pack is built from
@@ -41,7 +41,7 @@ TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/
               /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-DEFS     := -D_GNU_SOURCE
+DEFS     := -D_GNU_SOURCE -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 OPT      := -O2 -g
@@ -50,7 +50,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
 
 MAINS   := src/main.c src/faro_pack.c
-LIBSRC  := $(filter-out $(MAINS),$(wildcard src/*.c))
+LIBSRC  := $(filter-out $(MAINS),$(wildcard src/*.c src/screens/*.c))
 TESTSRC := $(wildcard tests/test_*.c)
 TOOLSRC := $(wildcard tests/tools/*.c)
 
@@ -84,6 +84,7 @@ setup-test: setup
 
 # ---- release build ----
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(OPT) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/obj/embed.o: src/embed.S $(PACK) | $(BUILD)/obj
@@ -100,6 +101,7 @@ $(PACK): $(PACKTOOL) $(CONTENT)
 
 # ---- sanitizer build (tests) ----
 $(BUILD)/asan/%.o: src/%.c | $(BUILD)/asan
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/asan/embed.o: src/embed.S $(PACK) | $(BUILD)/asan
@@ -148,4 +150,4 @@ cross-arm64: $(BUILD)/faro-pack
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/asan/*.d $(BUILD)/asan/tests/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/asan/*.d $(BUILD)/asan/*/*.d $(BUILD)/asan/tests/*.d $(BUILD)/tools/*.d)

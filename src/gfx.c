@@ -167,6 +167,37 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
     return rc;
 }
 
+int gfx_driver_has_framebuffer(const char *driver)
+{
+    static const char *const with_fb[] = { "x11", "offscreen", "dummy", "windows", "cocoa" };
+    for (size_t i = 0; driver && i < sizeof with_fb / sizeof *with_fb; i++)
+        if (!strcmp(driver, with_fb[i]))
+            return 1;
+    return 0;
+}
+
+/* SDL reads the framebuffer hint when the software renderer asks for the
+ * window's surface: "0" keeps X11 from building it through OpenGL (Mesa,
+ * +95 MB); KMSDRM has no other way to make one, so there it must be "1". */
+SDL_Renderer *gfx_window_renderer(SDL_Window *win, char *err, size_t errlen)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    int fb = gfx_driver_has_framebuffer(driver);
+    SDL_RendererInfo info;
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, fb ? "0" : "1");
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    if (!r && !fb)
+        r = SDL_CreateRenderer(win, -1, 0);
+    if (!r) {
+        snprintf(err, errlen, "video driver %s: no renderer: %s", driver ? driver : "(none)", SDL_GetError());
+        return NULL;
+    }
+    if (SDL_GetRendererInfo(r, &info) == 0)
+        log_msg("display: %s video driver, %s renderer%s", driver, info.name,
+                fb ? "" : " (framebuffer through the GPU)");
+    return r;
+}
+
 int gfx_save_png(SDL_Renderer *r, int w, int h, const char *path, char *err, size_t errlen)
 {
     int rc = 0;

@@ -11,6 +11,21 @@
 
 struct SDL_Renderer;
 struct SDL_Surface;
+struct SDL_Window;
+
+/* 1 when the video driver gives a window a plain framebuffer that SDL's
+ * software renderer draws into without OpenGL (x11, offscreen, dummy);
+ * 0 for drivers that have none (kmsdrm, wayland): there the framebuffer is
+ * a texture of a GL(ES) renderer.  NULL counts as 0. */
+int gfx_driver_has_framebuffer(const char *driver);
+
+/* Creates the window's renderer the way its video driver allows: SDL's
+ * software renderer on a plain framebuffer where the driver has one (no
+ * Mesa loaded), else the software renderer over a GL-backed framebuffer,
+ * else any renderer the driver offers.  Logs the choice.  Returns the
+ * renderer (the caller destroys it) or NULL with err naming the driver
+ * and SDL's reason. */
+struct SDL_Renderer *gfx_window_renderer(struct SDL_Window *win, char *err, size_t errlen);
 
 /* Clears and draws the whole tree (does not present).  Returns 0 or a
  * negative FARO_E* code when SDL fails (logged). */

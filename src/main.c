@@ -615,19 +615,19 @@ static int run_window(kiosk *k, const options *o)
     Uint32 flags = SDL_WINDOW_RESIZABLE | (k->c.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     opener op = { k, 0 };
     SDL_Thread *th = SDL_CreateThread(kiosk_open_thread, "faro-open", &op);
-    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");  /* else SDL loads Mesa for a software window */
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     int video = SDL_InitSubSystem(SDL_INIT_VIDEO);
     SDL_Window *win = video == 0 ? SDL_CreateWindow("Faro", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                                                     k->c.width, k->c.height, flags) : NULL;
-    SDL_Renderer *r = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
+    char err[FARO_MAX_ERRLEN] = "";
+    SDL_Renderer *r = win ? gfx_window_renderer(win, err, sizeof err) : NULL;
     if (th)
         SDL_WaitThread(th, NULL);
     else
         op.rc = kiosk_open(k);
     if (!r || op.rc != 0) {
-        log_msg("%s: %s", !r ? "window" : "start-up", !r ? SDL_GetError() : "see above");
+        log_msg("%s: %s", !r ? "window" : "start-up", !r ? (*err ? err : SDL_GetError()) : "see above");
         if (win)
             SDL_DestroyWindow(win);
         return 1;
