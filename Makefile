@@ -21,10 +21,14 @@
 #   make cross-arm64            -> build/arm64/faro and build/arm64/faro-pack
 # The default pack is built by the host's faro-pack (it is plain data).
 #
-# Layout: every src/*.c and src/screens/*.c except the two programs' mains (main.c, faro_pack.c)
-# is a library module linked into both programs and into every test
-# tests/test_<module>.c.  Release objects go to $(BUILD)/obj, sanitizer
-# objects to $(BUILD)/asan.  The default content pack is built from
+# Layout: two programs, three source sets.  KIOSK_SRC (screens, gfx, text layout, ui, app,
+# keyboards, script, usb, search, sync, the console) is linked only into faro; TOOL_SRC (the
+# pack builder and lint, locale check, keygen and signing, key packs, publish) only into
+# faro-pack; COMMON_SRC is every other src/*.c (a new module lands there by default: move it
+# to KIOSK_SRC or TOOL_SRC when only one program needs it).  Every test
+# tests/test_<module>.c and helper tests/tools/*.c links all three sets; tests/t_linksets.sh
+# checks with nm that each program holds only its own.  Release objects go to $(BUILD)/obj,
+# sanitizer objects to $(BUILD)/asan.  The default content pack is built from
 # content/default by faro-pack and embedded into the kiosk binary (src/embed.S).
 
 BUILD   ?= build
@@ -49,13 +53,21 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
 
-MAINS   := src/main.c src/faro_pack.c
-LIBSRC  := $(filter-out $(MAINS),$(wildcard src/*.c src/screens/*.c))
+MAINS      := src/main.c src/faro_pack.c
+KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c qr.c screens.c \
+                script.c search.c sync.c txt.c ui.c usb.c) src/screens/*.c)
+TOOL_SRC   := $(wildcard $(addprefix src/,csv.c keypack.c lcheck.c pack_build.c publish.c sig_sign.c))
+COMMON_SRC := $(filter-out $(MAINS) $(KIOSK_SRC) $(TOOL_SRC),$(wildcard src/*.c))
+LIBSRC     := $(COMMON_SRC) $(KIOSK_SRC) $(TOOL_SRC)
 TESTSRC := $(wildcard tests/test_*.c)
 TOOLSRC := $(wildcard tests/tools/*.c)
 
 OBJ      := $(LIBSRC:src/%.c=$(BUILD)/obj/%.o)
 ASAN_OBJ := $(LIBSRC:src/%.c=$(BUILD)/asan/%.o)
+KIOSK_OBJ      := $(COMMON_SRC:src/%.c=$(BUILD)/obj/%.o) $(KIOSK_SRC:src/%.c=$(BUILD)/obj/%.o)
+TOOL_OBJ       := $(COMMON_SRC:src/%.c=$(BUILD)/obj/%.o) $(TOOL_SRC:src/%.c=$(BUILD)/obj/%.o)
+ASAN_KIOSK_OBJ := $(KIOSK_OBJ:$(BUILD)/obj/%=$(BUILD)/asan/%)
+ASAN_TOOL_OBJ  := $(TOOL_OBJ:$(BUILD)/obj/%=$(BUILD)/asan/%)
 TESTS    := $(TESTSRC:tests/%.c=$(BUILD)/asan/tests/%)
 TOOLS    := $(TOOLSRC:tests/tools/%.c=$(BUILD)/tools/%)
 PACK     := $(BUILD)/default.faro
@@ -90,10 +102,10 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 $(BUILD)/obj/embed.o: src/embed.S $(PACK) | $(BUILD)/obj
 	$(CC) -c -DFARO_PACK_PATH='"$(PACK)"' $< -o $@
 
-$(BUILD)/faro: $(BUILD)/obj/main.o $(BUILD)/obj/embed.o $(OBJ)
+$(BUILD)/faro: $(BUILD)/obj/main.o $(BUILD)/obj/embed.o $(KIOSK_OBJ)
 	$(CC) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
 
-$(BUILD)/faro-pack: $(BUILD)/obj/faro_pack.o $(OBJ)
+$(BUILD)/faro-pack: $(BUILD)/obj/faro_pack.o $(TOOL_OBJ)
 	$(CC) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
 
 $(PACK): $(PACKTOOL) $(CONTENT)
@@ -107,10 +119,10 @@ $(BUILD)/asan/%.o: src/%.c | $(BUILD)/asan
 $(BUILD)/asan/embed.o: src/embed.S $(PACK) | $(BUILD)/asan
 	$(CC) -c -DFARO_PACK_PATH='"$(PACK)"' $< -o $@
 
-$(BUILD)/asan/faro: $(BUILD)/asan/main.o $(BUILD)/asan/embed.o $(ASAN_OBJ)
+$(BUILD)/asan/faro: $(BUILD)/asan/main.o $(BUILD)/asan/embed.o $(ASAN_KIOSK_OBJ)
 	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
 
-$(BUILD)/asan/faro-pack: $(BUILD)/asan/faro_pack.o $(ASAN_OBJ)
+$(BUILD)/asan/faro-pack: $(BUILD)/asan/faro_pack.o $(ASAN_TOOL_OBJ)
 	$(CC) $(SAN) $^ -o $@ $(PKG_LIBS) $(LDFLAGS)
 
 $(BUILD)/asan/tests/%: tests/%.c tests/check.h $(BUILD)/asan/embed.o $(ASAN_OBJ) | $(BUILD)/asan/tests

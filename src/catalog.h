@@ -82,30 +82,11 @@ int catalog_check_fresh(const catalog *c, long long last_version, long long now,
  */
 int catalog_subscribed(const char *id, const char *const *patterns, int n);
 
-/*
- * Writes the catalog text for `version`, `expires` and the n entries into
- * a malloc'd NUL-terminated buffer (*out, caller frees) and returns its
- * length, or a negative FARO_E* code (FARO_ELIMIT past the bounds,
- * FARO_EINVAL for an entry that would not parse back).
- */
-long catalog_format(long long version, long long expires, const catalog_entry *e, int n,
-                    char **out, char *err, size_t errlen);
+/* 1 when e would be written and parsed back as it is (every field within
+ * its bounds and syntax), else 0. */
+int catalog_entry_valid(const catalog_entry *e);
 
 /* Formats a time as "YYYY-MM-DDTHH:MM:SSZ" (buf >= 21 bytes). */
 void catalog_time_str(long long t, char *buf, size_t size);
-
-/*
- * `faro-pack publish --key SECRET [--expires-days N] [--version N] DIR OUT`
- * (argv[1] is "publish"): writes or updates the mirror folder OUT from the
- * *.faro packs in DIR.  Each pack must open in the store; it is copied to
- * OUT/packs/ID-VERSION.faro with its .minisig (DIR's, or a new one made
- * with the key); for two versions of one id the higher is listed.  The
- * catalog gets version max(previous + 1, now) unless --version is given,
- * expires in N days (default 30; negative makes an expired one, for
- * tests), and is signed with the key (password from FARO_PACK_PASSWORD
- * for an encrypted key).  Prints one summary line; returns the exit code:
- * 0 done, 1 a bad pack, 2 usage or I/O error.
- */
-int catalog_publish_main(int argc, char **argv);
 
 #endif

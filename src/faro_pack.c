@@ -12,19 +12,25 @@
  *   faro-pack install DATA PACK     install PACK (+ PACK.minisig) into a kiosk's
  *                                   data folder, exactly as a USB stick would
  *
- * The work is in pack_build.c; this file only parses arguments, prints the
- * report ("FILE:LINE: reason" lines on stdout, as editors and CI expect)
- * and turns results into exit codes: 0 clean, 1 problems found, 2 usage or
- * I/O error.  Subcommands live in one table: keygen, sign, verify, inspect
- * and publish are added there by the packs issue.
+ *   faro-pack publish --key SEC [--expires-days N] [--version N] DIR OUT
+ *                                   write or update a web mirror from DIR's packs
+ *   faro-pack locale check [DIR] [-v]   check the translations (default locales/)
+ *   faro-pack pin set DATA | pin hash   the console PIN, read from standard input
+ *
+ * The work is in the library modules (pack_build.c, lcheck.c, sig_sign.c,
+ * keypack.c, publish.c, install.c, pin.c); this file only parses
+ * arguments, prints the reports ("FILE:LINE: reason" lines on stdout, as
+ * editors and CI expect) and turns results into exit codes: 0 clean, 1
+ * problems found, 2 usage or I/O error.  Subcommands live in one table.
  */
-#include "catalog.h"
 #include "faro.h"
-#include "pack_build.h"
 #include "install.h"
+#include "keypack.h"
 #include "lcheck.h"
+#include "pack_build.h"
 #include "pin.h"
-#include "sig.h"
+#include "publish.h"
+#include "sig_sign.h"
 #include "state.h"
 #include "store.h"
 #include "trust.h"
@@ -34,6 +40,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <sodium.h>
 
 static void usage(FILE *f)
 {
@@ -49,6 +56,8 @@ static void usage(FILE *f)
             "       faro-pack keypack OUT.faro --id ID --version N [--add KEY.pub PATTERNS]..."
             " [--revoke KEYID]...\n"
             "       faro-pack install DATA_DIR PACK.faro [PACK.faro.minisig]\n"
+            "       faro-pack publish --key SECRET.key [--expires-days N] [--version N]"
+            " DIR_OF_PACKS OUT_DIR\n"
             "       faro-pack --version\n");
 }
 
@@ -249,7 +258,7 @@ static int cmd_inspect(int argc, char **argv)
 }
 
 /* Parses --add/--revoke arguments into changes; the count or -1. */
-static int keypack_changes(int argc, char **argv, trust_change *c, int max)
+static int keypack_changes(int argc, char **argv, keypack_change *c, int max)
 {
     char err[FARO_MAX_ERRLEN];
     int n = 0;
@@ -280,11 +289,11 @@ static int cmd_keypack(int argc, char **argv)
 {
     char err[FARO_MAX_ERRLEN];
     const char *id = option(argc, argv, 3, "--id"), *ver = option(argc, argv, 3, "--version");
-    trust_change *c = calloc(TRUST_MAX_KEYS, sizeof *c);
+    keypack_change *c = calloc(TRUST_MAX_KEYS, sizeof *c);
     int n = argc >= 3 && c ? keypack_changes(argc, argv, c, TRUST_MAX_KEYS) : -1, rc = 2;
     if (n < 0 || !id || !ver) {
         usage(stderr);
-    } else if (trust_keypack_write(argv[2], id, strtol(ver, NULL, 10), c, n, err, sizeof err) != 0) {
+    } else if (keypack_write(argv[2], id, strtol(ver, NULL, 10), c, n, err, sizeof err) != 0) {
         fprintf(stderr, "faro-pack: %s\n", err);
     } else {
         printf("%s: key pack '%s' version %s, %d change(s); sign it with a root key\n",
@@ -334,6 +343,134 @@ static int cmd_install(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+static int publish_usage(void)
+{
+    fprintf(stderr, "usage: faro-pack publish --key SECRET.key [--expires-days N] [--version N] "
+            "DIR_OF_PACKS OUT_DIR\n");
+    return 2;
+}
+
+/* Parses publish's arguments into o and *key; 0 or -1. */
+static int publish_args(int argc, char **argv, publish_opts *o, const char **key)
+{
+    const char *pos[2];
+    int npos = 0;
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc)
+            *key = argv[++i];
+        else if (!strcmp(argv[i], "--expires-days") && i + 1 < argc)
+            o->expires_s = atoll(argv[++i]) * 86400LL;
+        else if (!strcmp(argv[i], "--version") && i + 1 < argc)
+            o->version = atoll(argv[++i]);
+        else if (argv[i][0] != '-' && npos < 2)
+            pos[npos++] = argv[i];
+        else
+            return -1;
+    }
+    if (!*key || npos != 2)
+        return -1;
+    o->in_dir = pos[0];
+    o->out_dir = pos[1];
+    return 0;
+}
+
+static int cmd_publish(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN] = "";
+    publish_opts o = { .expires_s = 30 * 86400LL };
+    publish_result res;
+    const char *key = NULL;
+    sig_seckey sk;
+    if (publish_args(argc, argv, &o, &key) != 0)
+        return publish_usage();
+    int rc = sig_seckey_load(key, getenv("FARO_PACK_PASSWORD"), &sk, err, sizeof err);
+    if (rc == 0)
+        rc = publish_mirror(&o, &sk, &res, err, sizeof err);
+    sig_seckey_wipe(&sk);
+    if (rc != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return rc == FARO_EPACK || rc == FARO_EPARSE ? 1 : 2;
+    }
+    printf("%s/catalog: version %lld, %d packs, expires in %lld days\n", o.out_dir, res.version,
+           res.packs, o.expires_s / 86400);
+    return 0;
+}
+
+/* faro-pack locale check [DIR] [-v] */
+static int cmd_locale(int argc, char **argv)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *dir = "locales";
+    int verbose = 0;
+    for (int i = 3; i < argc; i++) {
+        if (!strcmp(argv[i], "-v"))
+            verbose = 1;
+        else
+            dir = argv[i];
+    }
+    if (argc < 3 || strcmp(argv[2], "check") != 0) {
+        fprintf(stderr, "usage: faro-pack locale check [DIR] [-v]   (DIR defaults to locales/)\n");
+        return 2;
+    }
+    lcheck *c = lcheck_new();
+    int rc = c ? lcheck_dir(c, dir, err, sizeof err) : FARO_ENOMEM;
+    if (c)
+        lcheck_print(c, stdout, verbose);
+    lcheck_free(c);
+    if (rc < 0) {
+        fprintf(stderr, "faro-pack: %s\n", rc == FARO_ENOMEM && !c ? "out of memory" : err);
+        return 2;
+    }
+    return rc > 0 ? 1 : 0;
+}
+
+/* Reads one line of standard input into pin (newline removed). */
+static int read_pin(char *pin, size_t size)
+{
+    if (!fgets(pin, (int)size, stdin))
+        return -1;
+    pin[strcspn(pin, "\r\n")] = 0;
+    return 0;
+}
+
+static int pin_store(const char *data_dir, const char *hash)
+{
+    char path[1024], err[FARO_MAX_ERRLEN];
+    snprintf(path, sizeof path, "%s/state.db", data_dir);
+    state *st = state_open(path, err, sizeof err);
+    int rc = st ? pin_set_hash(st, hash, err, sizeof err) : FARO_EIO;
+    state_close(st);
+    if (rc != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        return 2;
+    }
+    printf("PIN set in %s\n", path);
+    return 0;
+}
+
+/* faro-pack pin set DATA_DIR | faro-pack pin hash (the PIN on standard input) */
+static int cmd_pin(int argc, char **argv)
+{
+    char pin[64], hash[PIN_HASH_MAX], err[FARO_MAX_ERRLEN];
+    int set = argc == 4 && !strcmp(argv[2], "set"), show = argc == 3 && !strcmp(argv[2], "hash");
+    if (!set && !show) {
+        fprintf(stderr, "usage: faro-pack pin set DATA_DIR   (PIN on standard input)\n"
+                        "       faro-pack pin hash           (prints the hash of the PIN on standard input)\n");
+        return 2;
+    }
+    int rc = read_pin(pin, sizeof pin) == 0 ? pin_hash(pin, hash, sizeof hash, err, sizeof err) : FARO_EINVAL;
+    sodium_memzero(pin, sizeof pin);
+    if (rc != 0) {
+        fprintf(stderr, "faro-pack: %s\n", rc == FARO_EINVAL ? "a PIN is 4 to 12 digits" : err);
+        return 2;
+    }
+    if (show) {
+        printf("%s\n", hash);
+        return 0;
+    }
+    return pin_store(argv[3], hash);
+}
+
 static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -346,9 +483,9 @@ static const struct command {
     { "inspect", cmd_inspect },
     { "keypack", cmd_keypack },
     { "install", cmd_install },
-    { "publish", catalog_publish_main },      /* catalog.c (the sync issue) */
-    { "locale", lcheck_main },                /* lcheck.c: locale check [DIR] [-v] */
-    { "pin", pin_main },                      /* pin.c: pin set DATA_DIR | pin hash */
+    { "publish", cmd_publish },
+    { "locale", cmd_locale },
+    { "pin", cmd_pin },
 };
 
 int main(int argc, char **argv)

@@ -742,33 +742,3 @@ void lcheck_print(const lcheck *c, FILE *f, int verbose)
                "%d errors, %d warnings\n", c->n, lcheck_source_keys(c), tot.translated, tot.missing,
             tot.unreviewed, c->errors, c->warnings);
 }
-
-/* ------------------------------------------------------------------ */
-/* faro-pack locale check [DIR] [-v]                                   */
-
-int lcheck_main(int argc, char **argv)
-{
-    char err[FARO_MAX_ERRLEN];
-    const char *dir = "locales";
-    int verbose = 0;
-    for (int i = 3; i < argc; i++) {
-        if (!strcmp(argv[i], "-v"))
-            verbose = 1;
-        else
-            dir = argv[i];
-    }
-    if (argc < 3 || strcmp(argv[2], "check") != 0) {
-        fprintf(stderr, "usage: faro-pack locale check [DIR] [-v]   (DIR defaults to locales/)\n");
-        return 2;
-    }
-    lcheck *c = lcheck_new();
-    int rc = c ? lcheck_dir(c, dir, err, sizeof err) : FARO_ENOMEM;
-    if (c)
-        lcheck_print(c, stdout, verbose);
-    lcheck_free(c);
-    if (rc < 0) {
-        fprintf(stderr, "faro-pack: %s\n", rc == FARO_ENOMEM && !c ? "out of memory" : err);
-        return 2;
-    }
-    return rc > 0 ? 1 : 0;
-}

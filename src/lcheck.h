@@ -103,11 +103,4 @@ int lcheck_warnings(const lcheck *c);
  */
 void lcheck_print(const lcheck *c, FILE *f, int verbose);
 
-/*
- * `faro-pack locale check [DIR] [-v]` (argv[1] is "locale"): checks DIR
- * (default locales/), prints the messages and the table.  Returns the exit
- * status: 0 no errors, 1 errors found, 2 usage or I/O error.
- */
-int lcheck_main(int argc, char **argv);
-
 #endif

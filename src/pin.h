@@ -72,11 +72,4 @@ long pin_wait(state *st, long now_s);
 /* Wrong tries in a row so far. */
 int pin_failures(state *st);
 
-/*
- * `faro-pack pin set DATA_DIR` / `faro-pack pin hash` (argv[1] is "pin"):
- * reads one PIN line from standard input; `set` stores its hash in
- * DATA_DIR/state.db, `hash` prints the hash.  Returns the exit status.
- */
-int pin_main(int argc, char **argv);
-
 #endif

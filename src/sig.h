@@ -15,6 +15,9 @@
  *
  * Key ids are shown as minisign shows them: the 8 key-number bytes read as
  * a little-endian integer, 16 upper-case hex digits.
+ *
+ * This header is the verifying half, which both programs link.  Secret
+ * keys, key generation and signing are sig_sign.h (faro-pack only).
  */
 #ifndef FARO_SIG_H
 #define FARO_SIG_H
@@ -34,11 +37,6 @@ typedef struct sig_pubkey {
     unsigned char keynum[SIG_KEYNUM_BYTES];
     unsigned char pk[SIG_PK_BYTES];
 } sig_pubkey;
-
-typedef struct sig_seckey {
-    unsigned char keynum[SIG_KEYNUM_BYTES];
-    unsigned char sk[SIG_SK_BYTES];     /* libsodium's: seed then public key */
-} sig_seckey;
 
 typedef struct sig_signature {
     unsigned char keynum[SIG_KEYNUM_BYTES];
@@ -63,24 +61,6 @@ int sig_pubkey_load(const char *path, sig_pubkey *pk, char *err, size_t errlen);
 int sig_pubkey_base64(const sig_pubkey *pk, char *buf, size_t size);
 
 /*
- * Reads a minisign secret key file.  An unencrypted key (minisign -W,
- * faro-pack keygen) needs no password; an encrypted one needs `password`
- * (NULL: refused with a message saying a password is needed).  Returns 0,
- * or FARO_EIO/FARO_EPARSE/FARO_ESIG (wrong password) with err set.  The
- * caller wipes *sk with sig_seckey_wipe when done.
- */
-int sig_seckey_load(const char *path, const char *password, sig_seckey *sk,
-                    char *err, size_t errlen);
-void sig_seckey_wipe(sig_seckey *sk);
-
-/*
- * Creates a new key pair: pub_path (mode 0644) and sec_path (mode 0600,
- * unencrypted, refused if it already exists).  Returns 0 or a negative
- * FARO_E* code with err set; on failure neither file is left behind.
- */
-int sig_keygen(const char *pub_path, const char *sec_path, char *err, size_t errlen);
-
-/*
  * BLAKE2b-512 of everything readable from fd (from its current offset to
  * end of file), streamed in fixed chunks.  Refuses more than max_bytes
  * (FARO_ELIMIT).  Returns 0 and sets *nbytes (may be NULL), or FARO_EIO.
@@ -95,22 +75,16 @@ int sig_hash_file(const char *path, unsigned long long max_bytes,
 /* Lower-case hex of a hash: 128 digits + NUL. */
 void sig_hash_hex(const unsigned char hash[SIG_HASH_BYTES], char out[2 * SIG_HASH_BYTES + 1]);
 
-/*
- * Writes the minisign signature text of a file whose BLAKE2b-512 is hash,
- * with the given trusted comment (no line breaks, at most SIG_COMMENT_MAX
- * bytes), into buf.  Returns 0, FARO_EINVAL (bad comment) or FARO_ELIMIT.
- */
-int sig_sign_hash(const sig_seckey *sk, const unsigned char hash[SIG_HASH_BYTES],
-                  const char *trusted_comment, char *buf, size_t size,
-                  char *err, size_t errlen);
-
-/*
- * Signs the file at path and writes sig_path (through sig_path.tmp, fsync'd
- * and renamed).  trusted_comment NULL: "timestamp:T\tfile:NAME\thashed" as
- * minisign writes it.  Returns 0 or a negative FARO_E* code with err set.
- */
-int sig_sign_file(const sig_seckey *sk, const char *path, const char *sig_path,
-                  const char *trusted_comment, char *err, size_t errlen);
+/* The text helpers sig.c and sig_sign.c share.  sig_init starts
+ * libsodium: 0 or FARO_EIO.  sig_split_lines splits text into at most
+ * SIG_MAX_LINES lines (pointers into text, lengths without the line end,
+ * "\r\n" accepted, trailing empty lines dropped): the count, or -1 for
+ * more lines or a NUL byte.  sig_unbase64 decodes exactly `want` bytes of
+ * base64: 0 or -1. */
+#define SIG_MAX_LINES 4
+int sig_init(char *err, size_t errlen);
+int sig_split_lines(const char *text, size_t len, const char **line, size_t *llen);
+int sig_unbase64(const char *b64, size_t len, unsigned char *out, size_t want);
 
 /* Parses signature text.  Returns 0, or FARO_ESIG with err saying what is
  * wrong (not minisign, legacy unhashed signature, comment too long...). */

@@ -73,20 +73,4 @@ int trust_allows(const trust_key *k, const char *id, const char *type, char *err
 typedef int (*trust_meta_fn)(void *user, const char *key, const char *value);
 int trust_pack_meta(const char *path, trust_meta_fn fn, void *user, char *err, size_t errlen);
 
-/* One change a key pack makes. */
-typedef struct trust_change {
-    int revoke;                         /* 1: revoke key_id; 0: add pub with scopes */
-    char key_id[SIG_KEYID_LEN + 1];
-    sig_pubkey pub;                     /* add only */
-    char scopes[512];                   /* add only: patterns separated by spaces */
-} trust_change;
-
-/*
- * Writes a key pack (Faro schema, type keys, layer base) to out through
- * out.tmp (fsync'd, renamed): meta key.<ID> = public key, scope.<ID> =
- * patterns, revoke.<ID> = "revoked".  Returns 0 or <0 with err set.
- */
-int trust_keypack_write(const char *out, const char *id, long version,
-                        const trust_change *changes, int n, char *err, size_t errlen);
-
 #endif

@@ -1,11 +1,12 @@
 /*
  * test_catalog.c — the mirror catalog: a valid one round-trips through
- * catalog_format and catalog_parse; every kind of forged, truncated and
+ * publish_catalog_text and catalog_parse; every kind of forged, truncated and
  * oversized text is refused with the line and reason; replay and expiry
  * verdicts; subscription patterns.
  */
 #include "check.h"
 #include "catalog.h"
+#include "publish.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static void test_good(void)
 
     char *out = NULL;
     catalog_entry two[2] = { *catalog_at(c, 0), *catalog_at(c, 1) };
-    long n = catalog_format(catalog_version(c), catalog_expires(c), two, 2, &out, err, sizeof err);
+    long n = publish_catalog_text(catalog_version(c), catalog_expires(c), two, 2, &out, err, sizeof err);
     CHECK(n == (long)strlen(good), "format length %ld: %s", n, err);
     CHECK_STR(out, good);
     free(out);
@@ -132,11 +133,11 @@ static void test_oversized(void)
     /* too many entries */
     catalog_entry *e = calloc(CATALOG_MAX_ENTRIES + 1, sizeof *e);
     char *out = NULL;
-    long n = catalog_format(1, 2, e, CATALOG_MAX_ENTRIES + 1, &out, err, sizeof err);
+    long n = publish_catalog_text(1, 2, e, CATALOG_MAX_ENTRIES + 1, &out, err, sizeof err);
     CHECK(n == FARO_ELIMIT && out == NULL, "format of too many: %ld", n);
     /* an entry that would not parse back */
     snprintf(e[0].id, sizeof e[0].id, "bad id");
-    n = catalog_format(1, 2, e, 1, &out, err, sizeof err);
+    n = publish_catalog_text(1, 2, e, 1, &out, err, sizeof err);
     CHECK(n == FARO_EINVAL && out == NULL, "format of a bad entry: %ld", n);
     free(e);
 }

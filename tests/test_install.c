@@ -13,7 +13,8 @@
 #include "faro.h"
 #include "install.h"
 #include "pack_build.h"
-#include "sig.h"
+#include "sig_sign.h"
+#include "keypack.h"
 #include "state.h"
 #include "store.h"
 #include "trust.h"
@@ -288,7 +289,7 @@ static void test_keypacks(void)
 {
     char err[FARO_MAX_ERRLEN];
     install_result r;
-    trust_change add = { 0 }, rev = { 0 };
+    keypack_change add = { 0 }, rev = { 0 };
     trust_key_in("d3", "a");
     trust_key_in("d3", "root");
     state *st = state_open(P("d3/state.db"), err, sizeof err);
@@ -296,7 +297,7 @@ static void test_keypacks(void)
     CHECK(install(in, "by-b", &r) == FARO_ESIG && r.why == INSTALL_UNKNOWN_KEY, "b unknown");
     CHECK(sig_pubkey_load(P("b.pub"), &add.pub, err, sizeof err) == 0, "b.pub");
     snprintf(add.scopes, sizeof add.scopes, "org.b.*");
-    CHECK(trust_keypack_write(P("keys1.faro"), "org.faro.keys", 1, &add, 1, err, sizeof err) == 0,
+    CHECK(keypack_write(P("keys1.faro"), "org.faro.keys", 1, &add, 1, err, sizeof err) == 0,
           "keypack: %s", err);
     sign("keys1", &key_a);
     CHECK(install(in, "keys1", &r) == FARO_ESIG && r.why == INSTALL_OUT_OF_SCOPE,
@@ -308,7 +309,7 @@ static void test_keypacks(void)
     CHECK(install(in, "by-b-out", &r) == FARO_ESIG && r.why == INSTALL_OUT_OF_SCOPE, "b scope");
     rev.revoke = 1;
     sig_keyid_hex(add.pub.keynum, rev.key_id);
-    CHECK(trust_keypack_write(P("keys2.faro"), "org.faro.keys", 2, &rev, 1, err, sizeof err) == 0,
+    CHECK(keypack_write(P("keys2.faro"), "org.faro.keys", 2, &rev, 1, err, sizeof err) == 0,
           "keypack 2");
     sign("keys2", &key_root);
     CHECK(install(in, "keys2", &r) == 0, "revoking key pack: %s", r.reason);

@@ -6,7 +6,7 @@
  */
 #include "check.h"
 #include "faro.h"
-#include "sig.h"
+#include "sig_sign.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,7 +11,8 @@
 #include "install.h"
 #include "log.h"
 #include "pack_build.h"
-#include "sig.h"
+#include "sig_sign.h"
+#include "keypack.h"
 #include "state.h"
 #include "trust.h"
 #include "usb.h"
@@ -116,13 +117,13 @@ int main(void)
     build("v3", "org.faro.t", 3, &ka);
     build("v4", "org.faro.t", 4, &ka);
     build("bpack", "org.b.x", 1, &kb);
-    trust_change add = { 0 };
+    keypack_change add = { 0 };
     CHECK(sig_pubkey_load(path, &add.pub, err, sizeof err) == 0, "b.pub");
     snprintf(add.scopes, sizeof add.scopes, "org.b.*");
     char kp[600], kps[620];
     snprintf(kp, sizeof kp, "%s/keys.faro", tmp);
     snprintf(kps, sizeof kps, "%s.minisig", kp);
-    CHECK(trust_keypack_write(kp, "org.faro.keys", 1, &add, 1, err, sizeof err) == 0, "keypack");
+    CHECK(keypack_write(kp, "org.faro.keys", 1, &add, 1, err, sizeof err) == 0, "keypack");
     CHECK(sig_sign_file(&kroot, kp, kps, NULL, err, sizeof err) == 0, "sign keypack");
 
     snprintf(path, sizeof path, "%s/data", tmp);

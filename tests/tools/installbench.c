@@ -21,7 +21,7 @@
 #include "loc.h"
 #include "log.h"
 #include "pack_build.h"
-#include "sig.h"
+#include "sig_sign.h"
 #include "state.h"
 #include "store.h"
 #include "txt.h"

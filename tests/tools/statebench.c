@@ -31,7 +31,7 @@
 #include "pack_build.h"
 #include "pin.h"
 #include "screens.h"
-#include "sig.h"
+#include "sig_sign.h"
 #include "state.h"
 #include "store.h"
 #include "txt.h"

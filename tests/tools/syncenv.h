@@ -1,7 +1,7 @@
 /*
  * syncenv.h — the world the sync tests and the sync bench run in: a
  * publisher key, packs built from tests/fixtures/content-mini, a mirror
- * made by `faro-pack publish` (catalog_publish_main), nginx from Debian and
+ * made by `faro-pack publish` (publish_mirror), nginx from Debian and
  * tests/tools/faultserver on free 127.0.0.1 ports, and a kiosk data folder
  * (keys, state database, installer, sync).  Header-only: included by
  * tests/test_sync.c and tests/tools/syncbench.c, nothing else.
@@ -10,10 +10,11 @@
 #define FARO_SYNCENV_H
 
 #include "catalog.h"
+#include "publish.h"
 #include "faro.h"
 #include "install.h"
 #include "pack_build.h"
-#include "sig.h"
+#include "sig_sign.h"
 #include "state.h"
 #include "sync.h"
 
@@ -290,25 +291,26 @@ static inline int env_pad_pack(const char *path, const char *id, long long bytes
     return rc;
 }
 
-/* faro-pack publish --key key [extra...] in out */
+/* What `faro-pack publish --key key [extra1 extra2] in out` does:
+ * extra1 is "--expires-days" or "--version" and extra2 its number. */
 static inline int env_publish(const char *key, const char *in, const char *out, const char *extra1,
                        const char *extra2)
 {
-    const char *argv[10];
-    int argc = 0;
-    argv[argc++] = "faro-pack";
-    argv[argc++] = "publish";
-    argv[argc++] = "--key";
-    argv[argc++] = key;
-    if (extra1 && extra2) {
-        argv[argc++] = extra1;
-        argv[argc++] = extra2;
-    }
-    argv[argc++] = in;
-    argv[argc++] = out;
-    argv[argc] = NULL;
-    fflush(stdout);
-    return catalog_publish_main(argc, (char **)argv);
+    char err[FARO_MAX_ERRLEN];
+    publish_opts o = { .in_dir = in, .out_dir = out, .expires_s = 30 * 86400LL };
+    publish_result res;
+    sig_seckey sk;
+    if (extra1 && extra2 && !strcmp(extra1, "--expires-days"))
+        o.expires_s = atoll(extra2) * 86400LL;
+    else if (extra1 && extra2 && !strcmp(extra1, "--version"))
+        o.version = atoll(extra2);
+    int rc = sig_seckey_load(key, NULL, &sk, err, sizeof err);
+    if (rc == 0)
+        rc = publish_mirror(&o, &sk, &res, err, sizeof err);
+    sig_seckey_wipe(&sk);
+    if (rc != 0)
+        fprintf(stderr, "publish: %s\n", err);
+    return rc;
 }
 
 /* A kiosk data folder trusting pub for scope (keys/publisher.pub + .scope). */

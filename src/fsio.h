@@ -1,0 +1,56 @@
+/*
+ * fsio.h — the two ways Faro touches whole files: a durable replace and a
+ * bounded read.  See fsio.c.
+ */
+#ifndef FSIO_H
+#define FSIO_H
+
+#include <stddef.h>
+
+/* fsio_read flags */
+#define FSIO_NOFOLLOW 1   /* refuse a symbolic link (keys, signatures) */
+
+/*
+ * Replaces the file at path with the len bytes of data, durably: writes
+ * path.tmp (created with mode, never following a link), fsyncs it,
+ * renames it over path and fsyncs the folder.  After a power cut path is
+ * either the old file or the new one, whole.  Returns 0, or FARO_EIO (or
+ * FARO_ELIMIT for a path too long) with err naming the file; on failure
+ * path is unchanged and path.tmp is gone.
+ */
+int fsio_write(const char *path, const void *data, size_t len, int mode,
+               char *err, size_t errlen);
+
+/*
+ * Finishes a replace whose temporary file tmp someone else wrote (SQLite,
+ * a copy, a download): fsyncs tmp, renames it over path, fsyncs the
+ * folder.  Returns 0, or FARO_EIO with err set; on failure tmp is removed
+ * and path is unchanged.
+ */
+int fsio_commit(const char *tmp, const char *path, char *err, size_t errlen);
+
+/*
+ * Copies the regular file src over dst durably (through dst.tmp, as
+ * fsio_write).  Returns 0 or FARO_EIO with err naming the file.
+ */
+int fsio_copy(const char *src, const char *dst, char *err, size_t errlen);
+
+/*
+ * fsyncs the folder dir (after a rename or an unlink in it).  A file
+ * system that cannot sync folders (EINVAL, as some vfat mounts) counts as
+ * done.  Returns 0, or FARO_EIO with errno set.
+ */
+int fsio_sync_dir(const char *dir);
+
+/*
+ * Reads the regular file at path whole, refusing more than max bytes (a
+ * file of exactly max bytes is read).  *out gets a malloc'd buffer with a
+ * NUL after the last byte (caller frees; wipe it first if it held a
+ * secret).  Returns the length, or a negative code with err "PATH: why":
+ * FARO_ENOTFOUND missing, FARO_ELIMIT larger than max, FARO_EIO not a
+ * regular file or unreadable (errno kept), FARO_ENOMEM.  *out is NULL on
+ * failure.  flags: FSIO_NOFOLLOW or 0.
+ */
+long fsio_read(const char *path, size_t max, int flags, char **out, char *err, size_t errlen);
+
+#endif
