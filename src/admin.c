@@ -10,10 +10,11 @@
  * a content id and a language tag — anything that is not an id is
  * refused, so free text (a search, a name) can never be counted.  The
  * export writes to a stick the same way the kiosk writes anything that
- * must survive a pull: temporary file, fsync, rename, fsync the folder,
- * and never through a symlink.
+ * must survive a pull (fsio_write: temporary file, fsync, rename, fsync
+ * the folder), and never into a symlinked folder.
  */
 #include "admin.h"
+#include "fsio.h"
 #include "sig.h"
 
 #include <dirent.h>
@@ -196,23 +197,21 @@ static int open_export_dir(const char *dir, char *err, size_t errlen)
     return fd;
 }
 
-/* Writes the CSV into the open temporary file fd (closed here). */
-static int write_csv(state *s, int fd, const char *tmp, char *err, size_t errlen)
+/* The usage CSV in a malloc'd buffer (*text, *len; caller frees): the row
+ * count, or a negative code with err set. */
+static int usage_text(state *s, char **text, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fdopen(fd, "w");
+    FILE *f = open_memstream(text, len);
     if (!f) {
-        close(fd);
-        snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-        return FARO_EIO;
+        snprintf(err, errlen, "out of memory");
+        return FARO_ENOMEM;
     }
     int n = state_usage_csv(s, f);
-    int bad = fflush(f) != 0 || fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (n >= 0 && bad) {
-        snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-        return FARO_EIO;
+    if (fclose(f) != 0 && n >= 0) {
+        snprintf(err, errlen, "out of memory");
+        n = FARO_ENOMEM;
     }
-    if (n < 0)
+    if (n < 0 && n != FARO_ENOMEM)
         snprintf(err, errlen, "cannot read the usage counts");
     return n;
 }
@@ -220,30 +219,21 @@ static int write_csv(state *s, int fd, const char *tmp, char *err, size_t errlen
 int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t namelen,
                        char *err, size_t errlen)
 {
-    char day[16], final[64], tmp[80];
-    int dfd = open_export_dir(dir, err, errlen), rc;
+    char day[16], final[64], path[4200], *text = NULL;
+    size_t len = 0;
+    int dfd = open_export_dir(dir, err, errlen);
     if (dfd < 0)
         return dfd;
+    close(dfd);
     admin_day(now_s, day, sizeof day);
     snprintf(final, sizeof final, "faro-usage-%s.csv", day);
-    snprintf(tmp, sizeof tmp, ".%s.tmp", final);
-    unlinkat(dfd, tmp, 0);
-    int fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        snprintf(err, errlen, "%s/%s: %s", dir, tmp, strerror(errno));
-        close(dfd);
-        return FARO_EIO;
+    snprintf(path, sizeof path, "%.4000s/%s", dir, final);
+    int rc = usage_text(s, &text, &len, err, errlen);
+    if (rc >= 0) {
+        int w = fsio_write(path, text, len, 0644, err, errlen);
+        rc = w < 0 ? w : rc;
     }
-    rc = write_csv(s, fd, tmp, err, errlen);
-    if (rc >= 0 && renameat(dfd, tmp, dfd, final) != 0) {
-        snprintf(err, errlen, "%s/%s: %s", dir, final, strerror(errno));
-        rc = FARO_EIO;
-    }
-    if (rc < 0)
-        unlinkat(dfd, tmp, 0);
-    else
-        fsync(dfd);             /* best effort: vfat may refuse */
-    close(dfd);
+    free(text);
     if (rc >= 0 && name)
         snprintf(name, namelen, "%s", final);
     return rc;

@@ -40,11 +40,9 @@ static int fault(const char *step)
     return strcmp(at + n, ":enospc") == 0 ? ENOSPC : EIO;
 }
 
-/* Returns -1 with errno = e when e is set, else r. */
-static int failed_with(int e, int r)
+/* Sets errno to e and returns -1: a failure the fault hook asked for. */
+static int injected(int e)
 {
-    if (!e)
-        return r;
     errno = e;
     return -1;
 }
@@ -104,16 +102,17 @@ static int open_tmp(const char *path, char *tmp, size_t size, int mode)
 
 int fsio_commit(const char *tmp, const char *path, char *err, size_t errlen)
 {
-    int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = fd < 0 ? -1 : 0;
+    int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = fd < 0 ? -1 : 0, f;
     if (rc == 0)
-        rc = failed_with(fault("fsio.fsync"), fsync(fd));
+        rc = (f = fault("fsio.fsync")) ? injected(f) : fsync(fd);
     int e = errno;
     if (fd >= 0)
         close(fd);
-    if (rc == 0 && (rc = failed_with(fault("fsio.rename"), rename(tmp, path))) != 0)
+    if (rc == 0 && (rc = (f = fault("fsio.rename")) ? injected(f) : rename(tmp, path)) != 0)
         e = errno;
     if (rc != 0) {
         unlink(tmp);
+        errno = e;
         return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(e));
     }
     if (fsync_parent(path) != 0)
@@ -130,11 +129,12 @@ int fsio_write(const char *path, const void *data, size_t len, int mode,
     if (fd < 0)
         return faro_fail(err, errlen, errno == ENAMETOOLONG ? FARO_ELIMIT : FARO_EIO, "%s: %s",
                          path, strerror(errno));
-    int rc = failed_with(fault("fsio.write"), write_all(fd, data, len)), e = errno;
+    int f = fault("fsio.write"), rc = f ? injected(f) : write_all(fd, data, len), e = errno;
     if (close(fd) != 0 && rc == 0)
         rc = -1, e = errno;
     if (rc != 0) {
         unlink(tmp);
+        errno = e;
         return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(e));
     }
     return fsio_commit(tmp, path, err, errlen);
@@ -160,7 +160,7 @@ int fsio_copy(const char *src, const char *dst, char *err, size_t errlen)
     char tmp[PATH_MAX];
     int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1, e;
     if (in >= 0 && (out = open_tmp(dst, tmp, sizeof tmp, 0644)) >= 0)
-        rc = failed_with(fault("fsio.write"), copy_fd(in, out));
+        rc = (e = fault("fsio.write")) ? injected(e) : copy_fd(in, out);
     e = errno;
     if (out >= 0 && close(out) != 0 && rc == 0)
         rc = -1, e = errno;
@@ -169,6 +169,7 @@ int fsio_copy(const char *src, const char *dst, char *err, size_t errlen)
     if (rc != 0) {
         if (out >= 0)
             unlink(tmp);
+        errno = e;
         return faro_fail(err, errlen, FARO_EIO, "cannot copy %.200s to %.200s: %s", src, dst,
                          strerror(e));
     }
@@ -197,7 +198,7 @@ static long long check_size(int fd, const char *path, size_t max, char *err, siz
 {
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        errno = EINVAL;
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
         return faro_fail(err, errlen, FARO_EIO, "%s: not a regular file", path);
     }
     if ((unsigned long long)st.st_size > max)

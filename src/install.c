@@ -55,6 +55,7 @@
 #include "install.h"
 #include "lpack.h"
 #include "faro.h"
+#include "fsio.h"
 #include "log.h"
 #include "sig.h"
 #include "store.h"
@@ -169,14 +170,10 @@ static int fault(const char *step)
 
 /* ---------------------------------------------------------------- helpers */
 
+/* fsyncs a folder after a rename or unlink in it (fsio.c: the one place). */
 static int sync_dir(const char *dir)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc;
-    if (fd < 0)
-        return -1;
-    rc = fsync(fd);
-    close(fd);
-    return rc;
+    return fsio_sync_dir(dir);
 }
 
 static int make_dir(const char *path, char *err, size_t errlen)

@@ -24,6 +24,7 @@
  * (a form for one may say "one article" without the digit).
  */
 #include "lcheck.h"
+#include "fsio.h"
 #include "yml.h"
 
 #include <dirent.h>
@@ -405,17 +406,9 @@ int lcheck_add_buf(lcheck *c, const char *name, const char *buf, size_t len)
 /* Reads a whole file (bounded by FARO_MAX_FILE_BYTES); NULL on failure. */
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = f ? malloc(FARO_MAX_FILE_BYTES + 1) : NULL;
-    if (buf) {
-        *len = fread(buf, 1, FARO_MAX_FILE_BYTES + 1, f);
-        if (ferror(f) || *len > FARO_MAX_FILE_BYTES) {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    if (f)
-        fclose(f);
+    char *buf;
+    long n = fsio_read(path, FARO_MAX_FILE_BYTES, 0, &buf, NULL, 0);
+    *len = n > 0 ? (size_t)n : 0;
     return buf;
 }
 

@@ -9,7 +9,8 @@
  * links and images inside every Markdown body, parsed with md4c).  Build
  * is lint, then — only when the report is empty — a writer that turns the
  * model into SQLite rows (schema.h) in one transaction, VACUUMs, closes,
- * fsyncs and renames "<out>.tmp" over "<out>".  Because lint already
+ * and puts "<out>.tmp" in place of "<out>" with fsio_commit (fsync,
+ * rename, fsync of the folder).  Because lint already
  * proved every reference, the writer only copies.
  *
  * Messages are "FILE:LINE: reason" with FILE relative to the folder, so an
@@ -22,6 +23,7 @@
 #include "pack_build.h"
 #include "csv.h"
 #include "faro.h"
+#include "fsio.h"
 #include "icons.h"
 #include "lcheck.h"
 #include "lpack.h"
@@ -511,37 +513,24 @@ static size_t file_size(FILE *f)
 static char *read_rel(content *c, const char *rel, int required, size_t *len)
 {
     char *path = join(c->dir, rel), *buf = NULL;
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) {
-        if (!path)
-            c->fatal = FARO_ENOMEM;
-        else if (errno != ENOENT || required)
-            add(c, rel, 0, errno == ENOENT ? "missing file" : "cannot read: %s", strerror(errno));
-        goto done;
-    }
-    size_t size = file_size(f);
-    buf = malloc(size + 2);
-    if (!buf) {
-        c->fatal = FARO_ENOMEM;
-        goto done;
-    }
-    *len = fread(buf, 1, size + 1, f);
-    buf[*len] = '\0';
+    long n = path ? fsio_read(path, FARO_MAX_FILE_BYTES, 0, &buf, NULL, 0) : FARO_ENOMEM;
     int bad = 0;
-    if (ferror(f))
-        add(c, rel, 0, "cannot read: %s", strerror(errno)), bad = 1;
-    else if (*len > FARO_MAX_FILE_BYTES)
-        add(c, rel, 0, "file too big (more than %u bytes)", FARO_MAX_FILE_BYTES), bad = 1;
-    else if ((bad = utf8_bad_line(buf, *len)) != 0)
+    free(path);
+    if (n == FARO_ENOMEM)
+        c->fatal = FARO_ENOMEM;
+    else if (n == FARO_ENOTFOUND && required)
+        add(c, rel, 0, "missing file");
+    else if (n == FARO_ELIMIT)
+        add(c, rel, 0, "file too big (more than %u bytes)", FARO_MAX_FILE_BYTES);
+    else if (n < 0 && n != FARO_ENOTFOUND)
+        add(c, rel, 0, "cannot read: %s", strerror(errno));
+    else if (n >= 0 && (bad = utf8_bad_line(buf, (size_t)n)) != 0)
         add(c, rel, bad, "invalid UTF-8");
     if (bad) {
         free(buf);
         buf = NULL;
     }
-done:
-    if (f)
-        fclose(f);
-    free(path);
+    *len = n > 0 ? (size_t)n : 0;
     return buf;
 }
 
@@ -1988,23 +1977,13 @@ static void write_services(writer *w, const content *c)
 /* Reads one media file into memory (bounded); NULL with err set. */
 static void *read_media(const content *c, const char *rel, size_t *len, char *err, size_t errlen)
 {
-    char *path = join(c->dir, rel);
-    FILE *f = path ? fopen(path, "rb") : NULL;
-    size_t size = f ? file_size(f) : 0;
-    void *buf = f ? malloc(size + 1) : NULL;
-    if (buf) {
-        *len = fread(buf, 1, size + 1, f);
-        if (ferror(f) || *len > FARO_MAX_FILE_BYTES) {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    if (!buf)
+    char *path = join(c->dir, rel), *buf = NULL;
+    long n = path ? fsio_read(path, FARO_MAX_FILE_BYTES, 0, &buf, NULL, 0) : FARO_ENOMEM;
+    free(path);
+    if (n < 0)
         snprintf(err, errlen, "%s: cannot read (or larger than %u bytes)", rel,
                  FARO_MAX_FILE_BYTES);
-    if (f)
-        fclose(f);
-    free(path);
+    *len = n > 0 ? (size_t)n : 0;
     return buf;
 }
 
@@ -2029,16 +2008,6 @@ static void write_media(writer *w, const content *c)
     }
 }
 
-static int fsync_path(const char *path, int dir)
-{
-    int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* Writes the whole pack to `path` (which must not exist). */
 static int write_pack(const content *c, const char *path, char *err, size_t errlen)
 {
@@ -2059,10 +2028,6 @@ static int write_pack(const content *c, const char *path, char *err, size_t errl
         snprintf(err, errlen, "%s: cannot close the pack", path);
         w.rc = FARO_ESQL;
     }
-    if (w.rc == 0 && fsync_path(path, 0) < 0) {
-        snprintf(err, errlen, "%s: cannot sync: %s", path, strerror(errno));
-        w.rc = FARO_EIO;
-    }
     return w.rc;
 }
 
@@ -2075,20 +2040,6 @@ static void fill_stats(pack_build_stats *s, const content *c, const char *out)
     s->services = c->services ? csv_rows(c->services) - 1 : 0;
     s->media = c->nmedia;
     s->bytes = stat(out, &st) == 0 ? (long long)st.st_size : 0;
-}
-
-/* Renames tmp over out and syncs the folder holding them. */
-static int commit_file(const char *tmp, const char *out, char *err, size_t errlen)
-{
-    if (rename(tmp, out) < 0) {
-        snprintf(err, errlen, "%s: cannot rename to %s: %s", tmp, out, strerror(errno));
-        return FARO_EIO;
-    }
-    char dir[PATH_MAX];
-    const char *slash = strrchr(out, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - out) + 1 : 1, slash ? out : ".");
-    fsync_path(dir, 1);          /* best effort: some file systems refuse */
-    return 0;
 }
 
 static double now_ms(void)
@@ -2118,7 +2069,7 @@ int pack_build_dir(const char *dir, const char *out, lint_report *rep,
         unlink(tmp);
         rc = write_pack(&c, tmp, err, errlen);
         if (rc == 0)
-            rc = commit_file(tmp, out, err, errlen);
+            rc = fsio_commit(tmp, out, err, errlen);
         if (rc < 0)
             unlink(tmp);
     }

@@ -47,6 +47,7 @@
  */
 #include "search.h"
 #include "faro.h"
+#include "fsio.h"
 #include "intl.h"
 #include "mdoc.h"
 
@@ -699,19 +700,10 @@ static int open_db(const char *path, int flags, sqlite3 **db, char *err, size_t 
     return 0;
 }
 
-static int fsync_path(const char *path, int dir)
-{
-    int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-    int rc = fd >= 0 && fsync(fd) == 0 ? 0 : -1;
-    if (fd >= 0)
-        close(fd);
-    return rc;
-}
-
-/* Builds the index into path.tmp, then renames it over path. */
+/* Builds the index into path.tmp, then puts it in place (fsio_commit). */
 static int build_file(const char *path, store *st, const char *sig, char *err, size_t errlen)
 {
-    char tmp[4200], dir[4096];
+    char tmp[4200];
     sqlite3 *db = NULL;
     int rc;
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -721,19 +713,11 @@ static int build_file(const char *path, store *st, const char *sig, char *err, s
     exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF");
     rc = fill_index(db, st, sig, err, errlen);
     sqlite3_close(db);
-    if (rc == 0 && (fsync_path(tmp, 0) || rename(tmp, path)))
-        rc = faro_fail(err, errlen, FARO_EIO, "search: cannot write %s", path);
     if (rc) {
         unlink(tmp);
         return rc;
     }
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        fsync_path(slash == dir ? "/" : dir, 1);
-    }
-    return 0;
+    return fsio_commit(tmp, path, err, errlen);
 }
 
 /* ================================================================ opening */

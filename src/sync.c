@@ -57,6 +57,7 @@
  *                        done: all ok -> remember ETag, last_success = now
  */
 #include "sync.h"
+#include "fsio.h"
 #include "catalog.h"
 #include "log.h"
 #include "sig.h"
@@ -187,26 +188,19 @@ static void host_of(const char *url, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), p);
 }
 
+/* Replaces a small file durably (fsio_write); 0 or -1 with errno set. */
 static int write_small_file(const char *path, const char *buf, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return -1;
-    ssize_t n = write(fd, buf, len);
-    int rc = (n == (ssize_t)len && fsync(fd) == 0) ? 0 : -1;
-    close(fd);
-    return rc;
+    return fsio_write(path, buf, len, 0600, NULL, 0) == 0 ? 0 : -1;
 }
 
+/* Reads a small text file into buf (empty when missing or larger than buf). */
 static void read_small_file(const char *path, char *buf, size_t size)
 {
-    buf[0] = '\0';
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return;
-    ssize_t n = read(fd, buf, size - 1);
-    buf[n > 0 ? n : 0] = '\0';
-    close(fd);
+    char *text = NULL;
+    long n = fsio_read(path, size - 1, 0, &text, NULL, 0);
+    snprintf(buf, size, "%s", n >= 0 ? text : "");
+    free(text);
 }
 
 /* ---- libcurl callbacks ---- */
@@ -776,7 +770,7 @@ static int sync_one(sync_ctx *s, const char *mirror, const catalog_entry *ce, sy
     int rc = fetch_pack_body(s, ce, url, part, e);
     if (rc == 0)
         rc = fetch_pack_sig(s, ce, sig_url, sig, e);
-    if (rc == 0 && rename(part, pack) < 0) {
+    if (rc == 0 && fsio_commit(part, pack, NULL, 0) < 0) {
         set_err(e, "sync.err.disk", ce->id, "%s: %s", pack, strerror(errno));
         rc = FARO_EIO;
     }

@@ -17,6 +17,7 @@
  */
 #include "yml.h"
 #include "faro.h"
+#include "fsio.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -323,37 +324,20 @@ yml_node *yml_load_buf(const char *buf, size_t len, const char *name,
     return b.root;
 }
 
-/* Reads a whole file of at most FARO_MAX_FILE_BYTES into a malloc'd buffer. */
+/* Reads a whole file of at most FARO_MAX_FILE_BYTES (fsio_read); NULL with
+ * err "FILE:0:0: why", the position editors expect. */
 static char *read_bounded(const char *path, size_t *len, char *err, size_t errlen)
 {
-    char *buf = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s:0:0: cannot open: %s", path, strerror(errno));
+    char *buf, why[FARO_MAX_ERRLEN];
+    long n = fsio_read(path, FARO_MAX_FILE_BYTES, 0, &buf, why, sizeof why);
+    if (n < 0) {
+        size_t skip = strlen(path);
+        const char *reason = strncmp(why, path, skip) == 0 && why[skip] == ':' ? why + skip + 2 : why;
+        snprintf(err, errlen, "%s:0:0: %s%s", path, n == FARO_ENOTFOUND ?
+                 "cannot open: " : "", reason);
         return NULL;
     }
-    struct stat st;
-    size_t size = (size_t)FARO_MAX_FILE_BYTES + 1;     /* read one more to see "too big" */
-    if (fstat(fileno(f), &st) == 0 && st.st_size >= 0 && st.st_size <= FARO_MAX_FILE_BYTES)
-        size = (size_t)st.st_size;
-    buf = malloc(size + 1);
-    if (!buf) {
-        snprintf(err, errlen, "%s:0:0: out of memory", path);
-        goto done;
-    }
-    *len = fread(buf, 1, size + 1, f);
-    if (ferror(f)) {
-        snprintf(err, errlen, "%s:0:0: cannot read: %s", path, strerror(errno));
-        free(buf);
-        buf = NULL;
-    } else if (*len > FARO_MAX_FILE_BYTES) {
-        snprintf(err, errlen, "%s:0:0: file too big (more than %u bytes)", path,
-                 FARO_MAX_FILE_BYTES);
-        free(buf);
-        buf = NULL;
-    }
-done:
-    fclose(f);
+    *len = (size_t)n;
     return buf;
 }
 

@@ -48,6 +48,10 @@ echo "$t0 $t1 $hz" | awk '{ printf "idle_cpu_percent: %.1f %%\n", ($2 - $1) * 10
 # binary_kb: the kiosk binary, stripped (the default pack is embedded in it)
 strip -o "$T/faro.stripped" "$FARO"
 echo "binary_kb: $(( $(stat -c %s "$T/faro.stripped") / 1024 )) KB"
+# faro_binary_kb / faro_pack_binary_kb: each program stripped, holding only its own link set
+echo "faro_binary_kb: $(( $(stat -c %s "$T/faro.stripped") / 1024 )) KB"
+strip -o "$T/faro-pack.stripped" "$BUILD/faro-pack"
+echo "faro_pack_binary_kb: $(( $(stat -c %s "$T/faro-pack.stripped") / 1024 )) KB"
 
 # pack_build_ms: content/default to a pack
 "$BUILD/faro-pack" build content/default -o "$T/default.faro" 2>&1 | grep '^pack_build_ms:'

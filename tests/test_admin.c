@@ -117,7 +117,7 @@ static void test_usage(state *s)
     const char *text = slurp(path);
     CHECK(text && csv_only_counts(text) == 3, "only per-day counts:\n%s", text ? text : "(none)");
     CHECK(text && strstr(text, ",rights,es,3\n"), "three views counted");
-    snprintf(path, sizeof path, "%s/.%s.tmp", out, name);
+    snprintf(path, sizeof path, "%s/%s.tmp", out, name);
     CHECK(access(path, F_OK) != 0, "no temporary file left");
 }
 
