@@ -15,6 +15,7 @@
  */
 #include "admin.h"
 #include "fsio.h"
+#include "intl.h"
 #include "sig.h"
 
 #include <dirent.h>
@@ -112,12 +113,10 @@ void admin_day(long now_s, char *buf, size_t size)
 /* ------------------------------------------------------------------ */
 /* Languages shown                                                     */
 
-/* A BCP 47 shape: letters, digits and '-', 2..FARO_MAX_LANG_LEN long. */
+/* A language tag, by the one rule (intl_lang_valid). */
 static int valid_lang(const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
-    return n >= 2 && n <= FARO_MAX_LANG_LEN && (s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z' &&
-           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+    return intl_lang_valid(s);
 }
 
 int admin_languages_get(state *s, char langs[][FARO_MAX_LANG_LEN + 1], int max)

@@ -5,6 +5,7 @@
  * its default and is reported, so a typo never stops a kiosk from starting.
  */
 #include "cfg.h"
+#include "intl.h"
 #include "log.h"
 #include "yml.h"
 
@@ -55,17 +56,6 @@ static int set_path(char *dst, const char *s)
     return 0;
 }
 
-static int valid_lang(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n < 2 || n > FARO_MAX_LANG_LEN)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '-'))
-            return 0;
-    return 1;
-}
-
 static int set_langs(cfg *c, const yml_node *seq)
 {
     int n = 0;
@@ -73,7 +63,7 @@ static int set_langs(cfg *c, const yml_node *seq)
         return -1;
     for (int i = 0; i < yml_len(seq); i++) {
         const char *s = yml_str(yml_at(seq, i));
-        if (!valid_lang(s))
+        if (!intl_lang_valid(s))
             return -1;
         strcpy(c->langs[n++], s);
     }

@@ -6,6 +6,8 @@
  * screen always has something to show.  The country list for the
  * nationality picker is ICU's ISO list, named in the reader's language and
  * sorted by that language's collation (sort keys computed once per name).
+ * The one rule for language tags lives here too (intl_lang_valid), so the
+ * config, the console, lint and the locale check accept the same tags.
  */
 #include "intl.h"
 
@@ -20,6 +22,39 @@
 #include <unicode/udat.h>
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
+
+/* ---------------------------------------------------------------- tags */
+
+/* The characters a tag may hold: no '_', '.', '/' or space. */
+static const char tag_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-";
+
+/* 1 when ICU reads the whole of tag as a well-formed BCP 47 tag whose
+ * language subtag is `primary` bytes long and can write it back. */
+static int icu_well_formed(const char *tag, size_t primary)
+{
+    char loc[ULOC_FULLNAME_CAPACITY], lang[ULOC_LANG_CAPACITY], back[ULOC_FULLNAME_CAPACITY];
+    UErrorCode st = U_ZERO_ERROR;
+    int32_t parsed = 0;
+    uloc_forLanguageTag(tag, loc, (int32_t)sizeof loc, &parsed, &st);
+    if (U_FAILURE(st) || st == U_STRING_NOT_TERMINATED_WARNING || parsed != (int32_t)strlen(tag))
+        return 0;
+    uloc_getLanguage(loc, lang, (int32_t)sizeof lang, &st);
+    if (U_FAILURE(st) || strlen(lang) != primary)
+        return 0;
+    uloc_toLanguageTag(loc, back, (int32_t)sizeof back, 1, &st);
+    return U_SUCCESS(st);
+}
+
+int intl_lang_valid(const char *tag)
+{
+    size_t n = tag ? strlen(tag) : 0;
+    size_t primary = n ? strspn(tag, "abcdefghijklmnopqrstuvwxyz") : 0;
+    if (n < 2 || n > FARO_MAX_LANG_LEN || primary < 2 || primary > 3)
+        return 0;
+    if ((tag[primary] && tag[primary] != '-') || strspn(tag, tag_chars) != n)
+        return 0;
+    return icu_well_formed(tag, primary);
+}
 
 static int to_utf8(const UChar *u, int ulen, char *buf, size_t size)
 {

@@ -9,6 +9,19 @@
 
 #include <stddef.h>
 
+/*
+ * The one language-tag rule (config, console, lint, locale check): 1 when
+ * tag is a BCP 47 tag of the shapes Faro uses, else 0.  A 2-3 letter
+ * lower-case language ("es", "ti"), then subtags ICU reads as well-formed
+ * BCP 47 (uloc_forLanguageTag over the whole tag, and back with
+ * uloc_toLanguageTag): "es-419", "zh-Hans", "pt-BR", "sr-Latn-RS".  At
+ * most FARO_MAX_LANG_LEN bytes.  Refused: "", "e", "ES", "es-", a subtag
+ * of more than 8, anything with '_' or '/' or '.' — a POSIX locale name
+ * "es_ES" is not a tag (write "es-ES"), and a tag names files, so "../x"
+ * can never be one.
+ */
+int intl_lang_valid(const char *tag);
+
 /* Name of ISO 3166 country `code` in language `lang`; the code when unknown.
  * Returns the length written into buf. */
 int intl_country_name(const char *code, const char *lang, char *buf, size_t size);

@@ -25,6 +25,7 @@
  */
 #include "lcheck.h"
 #include "fsio.h"
+#include "intl.h"
 #include "yml.h"
 
 #include <dirent.h>
@@ -157,21 +158,6 @@ static int msg_cmp(const void *a, const void *b)
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                       */
 
-/* BCP 47 shape: 2-3 lowercase letters, then -Xxxx script and/or -XX region. */
-static int valid_tag(const char *s)
-{
-    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
-    if (n < 2 || n > 3)
-        return 0;
-    for (s += n; *s == '-';) {
-        size_t k = strspn(s + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
-        if (k < 2 || k > 8)
-            return 0;
-        s += 1 + k;
-    }
-    return *s == 0 && strlen(s) <= FARO_MAX_LANG_LEN;
-}
-
 /* "dir/fr.yaml" -> "fr" (bounded). */
 static void base_lang(const char *name, char *out, size_t size)
 {
@@ -237,7 +223,7 @@ static void check_fallback(lcheck *c, entry *en, const yml_node *fb)
     }
     for (int i = 0; i < yml_len(fb); i++) {
         const char *f = yml_str(yml_at(fb, i));
-        if (!f || !valid_tag(f))
+        if (!f || !intl_lang_valid(f))
             report(c, en, yml_line(yml_at(fb, i)), 1, "meta.fallback: '%s' is not a language tag",
                    f ? f : "(list)");
         else if (!strcmp(f, en->row.lang))
@@ -254,7 +240,7 @@ static void check_direction(lcheck *c, entry *en, const yml_node *meta)
         return;
     }
     en->row.rtl = !strcmp(dir, "rtl");
-    int icu_rtl = valid_tag(en->row.lang) ? uloc_isRightToLeft(en->row.lang) : en->row.rtl;
+    int icu_rtl = intl_lang_valid(en->row.lang) ? uloc_isRightToLeft(en->row.lang) : en->row.rtl;
     if (icu_rtl != en->row.rtl)
         report(c, en, yml_line(d), 1, "meta.direction is %s but %s is written %s", dir,
                en->row.lang, icu_rtl ? "right to left (rtl)" : "left to right (ltr)");
@@ -265,7 +251,7 @@ static void check_lang(lcheck *c, entry *en, const yml_node *meta, const char *f
 {
     const yml_node *l = yml_get(meta, "lang");
     const char *lang = yml_str(l);
-    if (!lang || !valid_tag(lang)) {
+    if (!lang || !intl_lang_valid(lang)) {
         report(c, en, yml_line(l), 1, "meta.lang '%s' is not a language tag (like fr or zh-Hans)",
                lang ? lang : "(list)");
         return;
@@ -553,7 +539,7 @@ static void check_fallbacks_known(lcheck *c, entry *en)
     const yml_node *fb = yml_get(en->meta, "fallback");
     for (int i = 0; yml_type(fb) == YML_SEQ && i < yml_len(fb); i++) {
         const char *f = yml_str(yml_at(fb, i));
-        if (f && valid_tag(f) && strcmp(f, en->row.lang) && !is_known(c, f))
+        if (f && intl_lang_valid(f) && strcmp(f, en->row.lang) && !is_known(c, f))
             report(c, en, yml_line(yml_at(fb, i)), 1, "meta.fallback: unknown language '%s' (no %s.yaml)", f, f);
     }
 }

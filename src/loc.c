@@ -14,6 +14,7 @@
  */
 #include "loc.h"
 #include "faro.h"
+#include "intl.h"
 #include "log.h"
 #include "yml.h"
 
@@ -86,7 +87,7 @@ static int read_meta(locale *lc, const yml_node *root, const char *path, char *e
     const yml_node *fb = yml_get(meta, "fallback");
     if (yml_type(meta) != YML_MAP)
         return fail(err, errlen, path, yml_line(root), "missing 'meta' block");
-    if (!lang || strlen(lang) < 2 || strlen(lang) > FARO_MAX_LANG_LEN)
+    if (!intl_lang_valid(lang))
         return fail(err, errlen, path, yml_line(meta), "meta.lang missing or not a language tag");
     if (strcmp(dir, "ltr") && strcmp(dir, "rtl"))
         return fail(err, errlen, path, yml_line(yml_get(meta, "direction")), "meta.direction must be ltr or rtl");

@@ -16,6 +16,7 @@
  */
 #include "lpack.h"
 #include "faro.h"
+#include "intl.h"
 #include "log.h"
 #include "store.h"
 
@@ -97,7 +98,7 @@ static int locale_name(const char *name, char *lang, size_t size)
         return 0;
     memcpy(lang, name + p, tl);
     lang[tl] = 0;
-    return strspn(lang, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == tl;
+    return intl_lang_valid(lang);
 }
 
 /* Checks every locale/ row's name, mime and size; 0 or FARO_EPACK. */

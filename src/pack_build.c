@@ -25,6 +25,7 @@
 #include "faro.h"
 #include "fsio.h"
 #include "icons.h"
+#include "intl.h"
 #include "lcheck.h"
 #include "lpack.h"
 #include "schema.h"
@@ -218,37 +219,9 @@ static int valid_pack_id(const char *s)
     return 1;
 }
 
-static int is_alpha(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static int is_digit(int c)
 {
     return c >= '0' && c <= '9';
-}
-
-/* BCP 47, the shapes Faro uses: a 2-3 letter lowercase language, then
- * subtags of 1-8 letters or digits ("zh-Hans", "es-419", "sr-Latn-RS"). */
-static int valid_lang(const char *s)
-{
-    size_t n = strlen(s), i = 0;
-    if (n == 0 || n > FARO_MAX_LANG_LEN)
-        return 0;
-    while (i < n && s[i] >= 'a' && s[i] <= 'z')
-        i++;
-    if (i < 2 || i > 3)
-        return 0;
-    while (i < n) {
-        if (s[i++] != '-')
-            return 0;
-        size_t start = i;
-        while (i < n && (is_alpha(s[i]) || is_digit(s[i])))
-            i++;
-        if (i == start || i - start > 8)
-            return 0;
-    }
-    return 1;
 }
 
 /* E.164: '+', then 8 to 15 digits, the first not 0. */
@@ -685,7 +658,7 @@ static void load_languages(content *c, const yml_node *list, const char *field)
     for (int i = 0; i < yml_len(list); i++) {
         const yml_node *item = yml_at(list, i);
         const char *lang = yml_str(item);
-        if (!lang || !valid_lang(lang)) {
+        if (!lang || !intl_lang_valid(lang)) {
             add(c, "pack.yaml", yml_line(item), "bad language tag '%s'", lang ? lang : "");
             ok = 0;
         } else if (lang_index(c, lang) >= 0) {
@@ -854,7 +827,7 @@ static void scan_article_file(content *c, article *a, const char *name)
     }
     memcpy(lang, name, n - 3);
     lang[n - 3] = '\0';
-    if (!valid_lang(lang)) {
+    if (!intl_lang_valid(lang)) {
         add(c, path, 0, "bad language tag '%s'", lang);
         goto done;
     }
@@ -1109,7 +1082,7 @@ static void check_phone(content *c, int line, const char *column, const char *it
 
 static void check_lang_item(content *c, int line, const char *column, const char *item, int example)
 {
-    if (!valid_lang(item))
+    if (!intl_lang_valid(item))
         add_cell(c, line, column, "bad language tag '%s'", item);
 }
 
