@@ -21,6 +21,7 @@
 #include <strings.h>
 #include <unicode/ubrk.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #define K(s)        { s, s, NULL, 2, KBD_INSERT, 0 }
 #define KA(s, alts) { s, s, alts, 2, KBD_INSERT, 0 }
@@ -187,14 +188,18 @@ void kbd_edit_clear(kbd_edit *e)
     e->len = 0;
 }
 
-/* 1 when s[0..n) is valid UTF-8 (ICU's converter says so). */
+/* 1 when s[0..n) is valid UTF-8 (ICU's U8_NEXT decodes every character). */
 static int valid_utf8(const char *s, size_t n)
 {
-    UErrorCode st = U_ZERO_ERROR;
-    int32_t need = 0;
-    u_strFromUTF8(NULL, 0, &need, s, (int32_t)n, &st);
-    return st == U_BUFFER_OVERFLOW_ERROR || st == U_STRING_NOT_TERMINATED_WARNING ||
-           U_SUCCESS(st);
+    const uint8_t *p = (const uint8_t *)s;
+    int32_t i = 0, len = (int32_t)n;
+    while (i < len) {
+        UChar32 c;
+        U8_NEXT(p, i, len, c);
+        if (c < 0)
+            return 0;
+    }
+    return 1;
 }
 
 int kbd_edit_insert(kbd_edit *e, const char *text)

@@ -39,6 +39,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <unicode/utf8.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,31 +161,21 @@ static void report_sort(lint_report *rep)
 /* ------------------------------------------------------------------ */
 /* Validators                                                          */
 
-/* Returns 0 when s[0..len) is valid UTF-8 (no overlongs, surrogates or
- * code points past U+10FFFF), else the 1-based line of the first bad byte. */
+/* Returns 0 when s[0..len) is valid UTF-8 (ICU's U8_NEXT: no overlongs,
+ * surrogates, truncated sequences or code points past U+10FFFF), else the
+ * 1-based line of the first bad byte. */
 static int utf8_bad_line(const char *s, size_t len)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    const uint8_t *p = (const uint8_t *)s;
+    int32_t i = 0, n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
     int line = 1;
-    size_t i = 0;
-    while (i < len) {
-        unsigned c = p[i];
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-              : (c & 0xF8) == 0xF0 ? 3 : -1;
+    while (i < n) {
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0)
+            return line;
         if (c == '\n')
             line++;
-        if (n < 0 || (n > 0 && i + (size_t)n >= len))
-            return line;
-        uint32_t cp = n == 0 ? c : c & (0x3F >> n);
-        for (int k = 1; k <= n; k++) {
-            if ((p[i + (size_t)k] & 0xC0) != 0x80)
-                return line;
-            cp = (cp << 6) | (p[i + (size_t)k] & 0x3F);
-        }
-        static const uint32_t min[] = { 0, 0x80, 0x800, 0x10000 };
-        if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return line;
-        i += (size_t)n + 1;
     }
     return 0;
 }

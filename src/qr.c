@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <qrencode.h>
+#include <unicode/utf8.h>
 
 #define VCARD_FOLD 75       /* octets per vCard line before folding */
 
@@ -41,10 +42,14 @@ static void put_bytes(writer *w, const char *s, size_t n)
     w->buf[w->used] = '\0';
 }
 
-/* Length of the UTF-8 character starting with byte c (1 for stray bytes). */
-static size_t char_len(unsigned char c)
+/* Bytes of the character at s (a NUL-terminated string, *s not NUL):
+ * ICU's U8_FWD_1 over at most 4 bytes, so an invalid or truncated
+ * sequence is its maximal subpart and a stray byte is 1. */
+static size_t char_len(const char *s)
 {
-    return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    int32_t i = 0, n = (int32_t)strnlen(s, 4);
+    U8_FWD_1((const uint8_t *)s, i, n);
+    return (size_t)i;
 }
 
 /* Appends one character (n bytes), folding the line first when needed. */
@@ -61,10 +66,7 @@ static void put_char(writer *w, const char *s, size_t n)
 static void put_str(writer *w, const char *s)
 {
     while (*s) {
-        size_t n = char_len((unsigned char)*s);
-        for (size_t k = 1; k < n; k++)
-            if (!s[k])
-                n = k;
+        size_t n = char_len(s);
         put_char(w, s, n);
         s += n;
     }
@@ -80,10 +82,7 @@ static void put_value(writer *w, const char *s)
         } else if (*s == '\n') {
             put_char(w, "\\n", 2);
         } else if (*s != '\r') {
-            size_t n = char_len((unsigned char)*s);
-            for (size_t k = 1; k < n; k++)
-                if (!s[k])
-                    n = k;
+            size_t n = char_len(s);
             put_char(w, s, n);
             s += n - 1;
         }
@@ -227,7 +226,7 @@ static int card_line(writer *w, size_t max, const char *prefix, const char *s, s
         if (room < strlen(prefix) + 24)
             return -1;
         n = room - strlen(prefix) - 1 - strlen("…");
-        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        while (n > 0 && U8_IS_TRAIL(s[n]))
             n--;
         put_str(w, prefix);
         put_bytes(w, s, n);

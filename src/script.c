@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/utf8.h>
 
 #define FRAME_MS 16
 #define MAX_LINE 1024
@@ -126,7 +127,7 @@ static void type_chars(script_host *h, const char *text)
     char ch[8];
     for (const char *p = text; *p;) {
         size_t n = 1;
-        while (p[n] && ((unsigned char)p[n] & 0xC0) == 0x80 && n < sizeof ch - 1)
+        while (U8_IS_TRAIL(p[n]) && n < sizeof ch - 1)
             n++;
         memcpy(ch, p, n);
         ch[n] = 0;

@@ -64,6 +64,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #define SEARCH_FORMAT      "2"          /* bump when the tokenizer or tables change */
 #define SEARCH_MAX_LANGS   64           /* language buckets; more share the last one */
@@ -164,48 +165,30 @@ static int tok_reserve(tok *t, int n)
     return 0;
 }
 
-/* Length of the UTF-8 sequence at s (1..4), or 0 when it is invalid. */
-static int utf8_seq(const unsigned char *s, int left, uint32_t *cp)
-{
-    static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    int n = s[0] < 0x80 ? 1 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 :
-            s[0] >= 0xE0 && s[0] < 0xF0 ? 3 : s[0] >= 0xF0 && s[0] < 0xF5 ? 4 : 0;
-    uint32_t c;
-    if (n == 0 || n > left)
-        return 0;
-    c = n == 1 ? s[0] : s[0] & (0x7F >> n);
-    for (int i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-/* Decodes UTF-8 into t->u16 (invalid bytes become U+FFFD), keeping each
- * unit's byte offset.  Returns the number of units or -1. */
+/* Decodes UTF-8 into t->u16 (invalid bytes become U+FFFD, one per byte),
+ * keeping each unit's byte offset.  Returns the number of units or -1. */
 static int tok_decode(tok *t, const char *text, int len)
 {
-    int i = 0, n = 0;
+    const uint8_t *s = (const uint8_t *)text;
+    int32_t i = 0, n = 0;
     if (tok_reserve(t, len + 1) < 0)
         return -1;
     while (i < len) {
-        uint32_t cp = 0xFFFD;
-        int k = utf8_seq((const unsigned char *)text + i, len - i, &cp);
-        if (k == 0)
-            k = 1;
-        t->off[n] = i;
-        if (cp >= 0x10000) {
-            t->u16[n++] = (UChar)(0xD800 + ((cp - 0x10000) >> 10));
-            t->off[n] = i;
-            t->u16[n++] = (UChar)(0xDC00 + ((cp - 0x10000) & 0x3FF));
+        int32_t start = i;
+        UChar32 cp;
+        U8_NEXT(s, i, len, cp);
+        if (cp < 0) {
+            cp = 0xFFFD;
+            i = start + 1;
+        }
+        t->off[n] = start;
+        if (U_IS_SUPPLEMENTARY(cp)) {
+            t->u16[n++] = U16_LEAD(cp);
+            t->off[n] = start;
+            t->u16[n++] = U16_TRAIL(cp);
         } else {
             t->u16[n++] = (UChar)cp;
         }
-        i += k;
     }
     t->off[n] = len;
     return n;

@@ -216,48 +216,24 @@ static void set_err(char *err, size_t errlen, const char *msg)
     if (err && errlen) snprintf(err, errlen, "%s", msg);
 }
 
-/* Decodes one UTF-8 sequence (maximal-subpart rule): *cp is U+FFFD for an
- * invalid or truncated sequence.  Returns the bytes consumed (>= 1). */
+/* Decodes one UTF-8 sequence with ICU's U8_NEXT (maximal-subpart rule):
+ * *cp is U+FFFD for an invalid or truncated sequence.  Returns the bytes
+ * consumed (>= 1). */
 static int utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
-    unsigned c = s[0], lo = 0x80, hi = 0xBF;
-    int need;
-    uint32_t v;
-    if (c < 0x80) { *cp = c; return 1; }
-    if (c >= 0xC2 && c <= 0xDF) { need = 1; v = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) {
-        need = 2; v = c & 0x0F;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 3; v = c & 0x07;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else { *cp = 0xFFFD; return 1; }
-    for (int i = 1; i <= need; i++) {
-        if ((size_t)i >= len || s[i] < lo || s[i] > hi) { *cp = 0xFFFD; return i; }
-        lo = 0x80; hi = 0xBF;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return need + 1;
+    int32_t i = 0, n = len > INT32_MAX ? INT32_MAX : (int32_t)len;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    *cp = c < 0 ? 0xFFFD : (uint32_t)c;
+    return i;
 }
 
+/* Writes cp as UTF-8 into out (room for 4 bytes); returns the length. */
 static int utf8_encode(uint32_t cp, char *out)
 {
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6)); out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12)); out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18)); out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)); out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    int32_t n = 0;
+    U8_APPEND_UNSAFE((uint8_t *)out, n, cp);
+    return n;
 }
 
 /* The embedding/override/isolate controls that sanitize removes. */

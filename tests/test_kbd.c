@@ -101,6 +101,14 @@ static void test_edit(void)
     CHECK(kbd_edit_insert(&e, "لا") == 0 && kbd_edit_backspace(&e) == 2, "Arabic lam alef: two");
     CHECK(kbd_edit_insert(&e, "\xff") == FARO_EINVAL && kbd_edit_insert(&e, "\xC3") == FARO_EINVAL,
           "invalid UTF-8 refused");
+    kbd_edit_clear(&e);
+    CHECK(kbd_edit_insert(&e, "\xC0\xAF") == FARO_EINVAL, "overlong refused");
+    CHECK(kbd_edit_insert(&e, "\xED\xA0\x80") == FARO_EINVAL, "surrogate refused");
+    CHECK(kbd_edit_insert(&e, "\xF4\x90\x80\x80") == FARO_EINVAL, "past U+10FFFF refused");
+    CHECK(kbd_edit_insert(&e, "a\xE2\x82") == FARO_EINVAL, "truncated refused");
+    CHECK(e.len == 0, "nothing inserted");
+    CHECK(kbd_edit_insert(&e, "\xF4\x8F\xBF\xBF") == 0 && e.len == 4, "U+10FFFF accepted");
+    kbd_edit_clear(&e);
     CHECK(kbd_edit_insert(NULL, "a") == FARO_EINVAL && kbd_edit_insert(&e, NULL) == FARO_EINVAL, "NULL");
     kbd_edit_init(&e, 5);
     CHECK(kbd_edit_insert(&e, "abcd") == 0 && kbd_edit_insert(&e, "é") == FARO_ELIMIT, "bound");

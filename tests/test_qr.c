@@ -75,6 +75,32 @@ static void test_vcard(void)
               (line[0] != ' ' || ((unsigned char)line[1] & 0xC0) != 0x80), "split character");
         line = end ? end + 2 : NULL;
     }
+    /* nor a 4-byte one (char_len: ICU's U8_FWD_1) */
+    v.name = "👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍👍";
+    n = qr_vcard(&v, NULL, buf, sizeof buf);
+    CHECK(n > 0, "emoji vcard");
+    for (char *line = buf; line && *line; ) {
+        char *end = strstr(line, "\r\n");
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        CHECK(len <= 75, "line of %zu octets", len);
+        CHECK(((unsigned char)line[0] & 0xC0) != 0x80 &&
+              (line[0] != ' ' || ((unsigned char)line[1] & 0xC0) != 0x80), "split emoji");
+        line = end ? end + 2 : NULL;
+    }
+    /* invalid bytes (overlong, surrogate, past U+10FFFF, truncated) pass through
+     * whole: unfolded, the card holds them as given */
+    char bad[256] = "", unfolded[4096];
+    for (int i = 0; i < 8; i++)
+        strcat(bad, "\xC0\xAF\xED\xA0\x80\xF4\x90\x80\x80\xE2\x82");
+    v.name = bad;
+    n = qr_vcard(&v, NULL, buf, sizeof buf);
+    size_t u = 0;
+    for (const char *p = buf; *p && u + 1 < sizeof unfolded; p++) {
+        if (p[0] == '\r' && p[1] == '\n' && p[2] == ' ') { p += 2; continue; }
+        unfolded[u++] = *p;
+    }
+    unfolded[u] = '\0';
+    CHECK(n > 0 && strstr(unfolded, bad) != NULL, "invalid bytes kept");
     CHECK(qr_vcard(&v, NULL, buf, 40) == FARO_ELIMIT && buf[0] == '\0', "too small");
     CHECK(qr_vcard(NULL, NULL, buf, sizeof buf) == FARO_EINVAL, "NULL service");
 }

@@ -153,6 +153,14 @@ static void test_tokens(void)
     check_tokens("الأسرة", "الاسره|اسره");
     check_tokens("你的权利", "你的|你 的权|的 权利|权 利");
     check_tokens("call +1 202 ٣٤٥", "call 1 202 345");
+    /* invalid UTF-8 (tok_decode, ICU's U8_NEXT): each bad byte is one U+FFFD,
+     * a word break, exactly as the hand decoder did */
+    check_tokens("a\xC0\xAF" "b", "a b");                 /* overlong '/' */
+    check_tokens("x\xED\xA0\x80y", "x y");               /* a UTF-16 surrogate */
+    check_tokens("\xF4\x90\x80\x80z", "z");             /* past U+10FFFF */
+    check_tokens("ok\xE2\x82", "ok");                     /* truncated at the end */
+    check_tokens("\xE2\x82\x41", "a");                   /* truncated before a letter */
+    check_tokens("\xF0\x8F\xBF\xBF" "e", "e");          /* overlong 4-byte */
     char out[8];
     CHECK(search_tokens("", out, sizeof out) == 0 && out[0] == '\0', "empty text");
     CHECK(search_tokens(NULL, out, sizeof out) == FARO_EINVAL, "NULL text");

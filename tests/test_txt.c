@@ -115,6 +115,27 @@ static void test_sanitize(void)
     s = txt_sanitize("\xED\xA0\x80", 3);              /* a UTF-16 surrogate */
     CHECK(s && strstr(s, "\xED\xA0") == NULL, "surrogate kept: %s", s);
     free(s);
+    s = txt_sanitize("\xED\xA0\x80", 3);              /* maximal subparts: one U+FFFD a byte */
+    CHECK_STR(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    free(s);
+    s = txt_sanitize("\xF4\x90\x80\x80z", 5);         /* past U+10FFFF */
+    CHECK_STR(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDz");
+    free(s);
+    s = txt_sanitize("\xE2\x82\x41", 3);              /* truncated, then a letter: one U+FFFD */
+    CHECK_STR(s, "\xEF\xBF\xBD" "A");
+    free(s);
+    s = txt_sanitize("\xF0\x9F\x91" "A", 4);          /* truncated 4-byte: one U+FFFD */
+    CHECK_STR(s, "\xEF\xBF\xBD" "A");
+    free(s);
+    s = txt_sanitize("\x80\xBF" "c", 3);              /* stray continuation bytes */
+    CHECK_STR(s, "\xEF\xBF\xBD\xEF\xBF\xBD" "c");
+    free(s);
+    s = txt_sanitize("\xF8\x88\x80\x80\x80w", 6);   /* a 5-byte form */
+    CHECK_STR(s, "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDw");
+    free(s);
+    s = txt_sanitize("\xF4\x8F\xBF\xBF", 4);          /* U+10FFFF itself is kept */
+    CHECK_STR(s, "\xF4\x8F\xBF\xBF");
+    free(s);
     s = txt_sanitize("\xF0\x9F\x87\xB2 \xD8\xB9", 7); /* valid text is kept */
     CHECK_STR(s, "\xF0\x9F\x87\xB2 \xD8\xB9");
     free(s);
