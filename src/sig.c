@@ -26,7 +26,6 @@
 
 #define SIG_CHUNK        (1u << 20)   /* bytes hashed per read */
 #define SIG_PUBKEY_BYTES 42
-#define SIG_SIGBLOB_BYTES 74
 
 int sig_init(char *err, size_t errlen)
 {

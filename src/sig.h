@@ -32,6 +32,7 @@
 #define SIG_COMMENT_MAX  1024   /* trusted comment, bytes */
 #define SIG_FILE_MAX     4096   /* a .minisig, a .pub or a secret key file */
 #define SIG_KEYID_LEN    16     /* hex digits of a key id */
+#define SIG_SIGBLOB_BYTES 74    /* "ED" keynum[8] sig[64], line 2 of a .minisig */
 
 typedef struct sig_pubkey {
     unsigned char keynum[SIG_KEYNUM_BYTES];

@@ -23,7 +23,6 @@
 #include <sodium.h>
 
 #define SIG_SECKEY_BYTES  158
-#define SIG_SIGBLOB_BYTES 74
 #define SIG_KDF_STREAM    104          /* keynum + sk + chk, XORed when encrypted */
 
 /* ---------------------------------------------------------------- secret keys */
