@@ -10,8 +10,8 @@
  * a content id and a language tag — anything that is not an id is
  * refused, so free text (a search, a name) can never be counted.  The
  * export writes to a stick the same way the kiosk writes anything that
- * must survive a pull (fsio_write: temporary file, fsync, rename, fsync
- * the folder), and never into a symlinked folder.
+ * must survive a pull (fsio_write_at: temporary file, fsync, rename,
+ * fsync the folder), and never through a symlink.
  */
 #include "admin.h"
 #include "fsio.h"
@@ -218,21 +218,20 @@ static int usage_text(state *s, char **text, size_t *len, char *err, size_t errl
 int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t namelen,
                        char *err, size_t errlen)
 {
-    char day[16], final[64], path[4200], *text = NULL;
+    char day[16], final[64], *text = NULL;
     size_t len = 0;
     int dfd = open_export_dir(dir, err, errlen);
     if (dfd < 0)
         return dfd;
-    close(dfd);
     admin_day(now_s, day, sizeof day);
     snprintf(final, sizeof final, "faro-usage-%s.csv", day);
-    snprintf(path, sizeof path, "%.4000s/%s", dir, final);
     int rc = usage_text(s, &text, &len, err, errlen);
     if (rc >= 0) {
-        int w = fsio_write(path, text, len, 0644, err, errlen);
+        int w = fsio_write_at(dfd, dir, final, text, len, 0644, err, errlen);
         rc = w < 0 ? w : rc;
     }
     free(text);
+    close(dfd);
     if (rc >= 0 && name)
         snprintf(name, namelen, "%s", final);
     return rc;

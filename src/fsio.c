@@ -121,23 +121,72 @@ int fsio_commit(const char *tmp, const char *path, char *err, size_t errlen)
     return 0;
 }
 
+/* Writes data into a fresh dirfd/tmp and fsyncs it; 0 or -1 with errno set. */
+static int write_tmp_at(int dirfd, const char *tmp, const void *data, size_t len, int mode)
+{
+    unlinkat(dirfd, tmp, 0);
+    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode), f;
+    if (fd < 0)
+        return -1;
+    int rc = (f = fault("fsio.write")) ? injected(f) : write_all(fd, data, len);
+    if (rc == 0)
+        rc = (f = fault("fsio.fsync")) ? injected(f) : fsync(fd);
+    int e = errno;
+    if (close(fd) != 0 && rc == 0)
+        return -1;
+    errno = e;
+    return rc;
+}
+
+/* "dir/name" (or name alone) for messages. */
+static const char *label(char *buf, size_t size, const char *dir, const char *name)
+{
+    if (dir)
+        snprintf(buf, size, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    else
+        snprintf(buf, size, "%s", name);
+    return buf;
+}
+
+int fsio_write_at(int dirfd, const char *dir, const char *name, const void *data, size_t len,
+                  int mode, char *err, size_t errlen)
+{
+    char tmp[NAME_MAX + 1], what[PATH_MAX];
+    int f, rc;
+    label(what, sizeof what, dir, name);
+    if (strchr(name, '/') || (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", name) >= sizeof tmp)
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: not a short file name", what);
+    rc = write_tmp_at(dirfd, tmp, data, len, mode);
+    if (rc == 0)
+        rc = (f = fault("fsio.rename")) ? injected(f) : renameat(dirfd, tmp, dirfd, name);
+    if (rc != 0) {
+        int e = errno;
+        unlinkat(dirfd, tmp, 0);
+        errno = e;
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", what, strerror(e));
+    }
+    if (fsync(dirfd) != 0 && errno != EINVAL)
+        return faro_fail(err, errlen, FARO_EIO, "%s: cannot sync its folder: %s", what,
+                         strerror(errno));
+    return 0;
+}
+
 int fsio_write(const char *path, const void *data, size_t len, int mode,
                char *err, size_t errlen)
 {
-    char tmp[PATH_MAX];
-    int fd = open_tmp(path, tmp, sizeof tmp, mode);
-    if (fd < 0)
-        return faro_fail(err, errlen, errno == ENAMETOOLONG ? FARO_ELIMIT : FARO_EIO, "%s: %s",
-                         path, strerror(errno));
-    int f = fault("fsio.write"), rc = f ? injected(f) : write_all(fd, data, len), e = errno;
-    if (close(fd) != 0 && rc == 0)
-        rc = -1, e = errno;
-    if (rc != 0) {
-        unlink(tmp);
-        errno = e;
-        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(e));
-    }
-    return fsio_commit(tmp, path, err, errlen);
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (slash && (size_t)(slash - path) >= sizeof dir)
+        return faro_fail(err, errlen, FARO_ELIMIT, "%s: path too long", path);
+    snprintf(dir, sizeof dir, "%.*s", !slash ? 1 : slash == path ? 1 : (int)(slash - path),
+             slash ? path : ".");
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
+    int rc = fsio_write_at(dirfd, slash ? dir : NULL, slash ? slash + 1 : path, data, len, mode,
+                           err, errlen);
+    close(dirfd);
+    return rc;
 }
 
 /* Copies every byte of fd `in` to fd `out`; 0 or -1 with errno set. */

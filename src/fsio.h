@@ -13,13 +13,23 @@
 /*
  * Replaces the file at path with the len bytes of data, durably: writes
  * path.tmp (created with mode, never following a link), fsyncs it,
- * renames it over path and fsyncs the folder.  After a power cut path is
+ * renames it over path and fsyncs the folder (all through one open
+ * folder descriptor).  After a power cut path is
  * either the old file or the new one, whole.  Returns 0, or FARO_EIO (or
  * FARO_ELIMIT for a path too long) with err naming the file; on failure
  * path is unchanged and path.tmp is gone.
  */
 int fsio_write(const char *path, const void *data, size_t len, int mode,
                char *err, size_t errlen);
+
+/*
+ * The same inside the folder open as dirfd (the caller keeps it; open it
+ * with O_NOFOLLOW to refuse a symlinked folder, as the usage export to a
+ * USB stick does): name is a plain file name (no '/', FARO_ELIMIT
+ * otherwise), dir only names the folder in messages (may be NULL).
+ */
+int fsio_write_at(int dirfd, const char *dir, const char *name, const void *data, size_t len,
+                  int mode, char *err, size_t errlen);
 
 /*
  * Finishes a replace whose temporary file tmp someone else wrote (SQLite,

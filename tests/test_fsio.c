@@ -1,7 +1,8 @@
 /*
  * test_fsio.c — the durable replace and the bounded read (src/fsio.c).
  *
- * Replace: the result is whole, no .tmp is left, an old file is replaced,
+ * Replace (fsio_write, and fsio_write_at in an open folder): the result is
+ * whole, no .tmp is left, an old file is replaced,
  * a missing or read-only folder fails with a message naming the file and
  * leaves nothing; a failing write/fsync/rename (FARO_FAULT_AT) leaves the
  * old file as it was; a process killed between fsync and rename leaves
@@ -14,6 +15,7 @@
 #include "fsio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +89,20 @@ static void test_write(void)
     CHECK(fsio_write(P("b.txt"), "b", 1, 0644, err, sizeof err) == 0, "write past the link: %s", err);
     CHECK_STR(text_of(P("victim")), "vvvv");
     CHECK_STR(text_of(P("b.txt")), "b");
+}
+
+static void test_write_at(void)
+{
+    char err[FARO_MAX_ERRLEN];
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    CHECK(dfd >= 0, "open the folder");
+    CHECK(fsio_write_at(dfd, dir, "at.txt", "at", 2, 0600, err, sizeof err) == 0, "write_at: %s", err);
+    CHECK_STR(text_of(P("at.txt")), "at");
+    CHECK(!exists(P("at.txt.tmp")), "write_at leaves no .tmp");
+    CHECK(fsio_write_at(dfd, dir, "sub/x", "x", 1, 0600, err, sizeof err) == FARO_ELIMIT,
+          "a name with a '/' is refused");
+    CHECK_CONTAINS(err, "sub/x");
+    close(dfd);
 }
 
 static void test_faults(void)
@@ -195,6 +211,7 @@ int main(void)
         return 1;
     }
     test_write();
+    test_write_at();
     test_faults();
     test_copy_commit();
     test_read();
