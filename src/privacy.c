@@ -13,9 +13,11 @@
  * So after a visit this module takes every tcache chunk out (malloc until
  * the bin is empty), zeroes each and frees them again; it zeroes a large
  * region of stack below its caller; and malloc_trim returns free pages to
- * the kernel.  Debian's SQLite is built without lookaside and without
- * memory management: sqlite3_release_memory is then a no-op, and freed
- * SQLite memory is plain malloc memory covered by the above.
+ * the kernel.  SQLite's lookaside (per-connection slots reused without
+ * going through free) is turned off before SQLite starts; Debian builds
+ * SQLite without it and without memory management anyway, so there
+ * sqlite3_release_memory is a no-op and freed SQLite memory is plain
+ * malloc memory covered by the above.
  */
 #include "privacy.h"
 #include "faro.h"
@@ -42,6 +44,9 @@ int privacy_harden_process(void)
 #ifdef M_PERTURB
     mallopt(M_PERTURB, PRIVACY_PERTURB_BYTE);
 #endif
+    /* no lookaside: SQLite's own slot allocator reuses memory unwiped
+     * (Debian builds it without lookaside; other builds may not) */
+    sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
     return rc;
 }
 

@@ -17,7 +17,8 @@
  *     /proc/PID/mem and ptrace are refused to other processes of the same
  *     user; root still reads it);
  *   - the core size limit is 0 (RLIMIT_CORE, soft and hard);
- *   - glibc's allocator overwrites every freed chunk (M_PERTURB).
+ *   - glibc's allocator overwrites every freed chunk (M_PERTURB);
+ *   - SQLite's lookaside slots are off (it must run before SQLite starts).
  * Returns 0, or FARO_EIO when the process could not be made undumpable or
  * its core limit could not be set (the kiosk should log it and go on).
  * M_PERTURB is best effort: under a sanitizer the allocator is not glibc's
