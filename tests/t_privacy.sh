@@ -92,19 +92,21 @@ held() {
 
 # scans the live kiosk for one word; prints where, returns the hit count (capped)
 scan_mem() { # label word
-    "$SCAN" --pid $PID "$2" >"$T/scan.out" 2>&1
+    "$SCAN" --pid $PID "$2" >"$T/scan.out" 2>&1; src=$?
     n=$(tail -n 1 "$T/scan.out" | awk '{ print $1 }')
     grep '^hit' "$T/scan.out" | sort -k4,4 | awk -v l="$1" '{ print "     " l ": " $3 " in " $4 " at " $5 }' | head -n 40
-    [ -z "$n" ] && n=999
+    if [ $src -gt 1 ] || [ -z "$n" ]; then n=999; cat "$T/scan.out"; fi     # nothing could be read
     echo "$n" > "$T/scan.n"
 }
 
 scan_files() { # -> prints hits, leaves the count in $T/scan.n
     find "$T/home" -type f > "$T/files"
     # shellcheck disable=SC2046
-    "$SCAN" --files $(cat "$T/files") -- "$CANARY" "$NATION" "$QR" >"$T/scan.out" 2>&1
+    "$SCAN" --files $(cat "$T/files") -- "$CANARY" "$NATION" "$QR" >"$T/scan.out" 2>&1; src=$?
     grep '^hit' "$T/scan.out" | sed "s|$T/||" | awk '{ sub("WORD#1", "canary"); sub("WORD#2", "nationality"); sub("WORD#3", "qr"); print "     " $2 ": " $3 " in " $4 " at " $5 }' | head -n 40
     tail -n 1 "$T/scan.out" | awk '{ print $1 }' > "$T/scan.n"
+    [ $src -gt 1 ] && { echo 999 > "$T/scan.n"; cat "$T/scan.out"; }     # nothing scanned
+    grep -q 'state.db$' "$T/files" || { echo 999 > "$T/scan.n"; echo "     no state.db: the data folder was not used"; }
 }
 
 held "$T/during"
