@@ -28,6 +28,9 @@ typedef struct style_colors { uint32_t fill, line, text; } style_colors;
 
 static const uint32_t BACKGROUND = C(0xF6F3EC);
 
+#define GFX_EVENT_SCRUB 256             /* event entries overwritten by gfx_forget_input */
+#define GFX_BLANK_EVENT (SDL_LASTEVENT - 1)   /* a type nobody registers */
+
 static style_colors colors_of(int style)
 {
     switch (style) {
@@ -198,6 +201,23 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
     if (!qr_shown && qr_cache.r == r)
         qr_drop();
     return rc;
+}
+
+/* SDL keeps the entries of handled events in a free list, whole: the last
+ * SDL_TEXTINPUT events (a physical keyboard's typing) stay there.  Pushing
+ * blank events takes those entries back (most recently freed first) and
+ * overwrites them; the blanks are then flushed. */
+void gfx_forget_input(void)
+{
+    SDL_Event blank;
+    if (!SDL_WasInit(SDL_INIT_EVENTS))
+        return;
+    memset(&blank, 0, sizeof blank);
+    blank.type = GFX_BLANK_EVENT;
+    for (int i = 0; i < GFX_EVENT_SCRUB; i++)
+        if (SDL_PushEvent(&blank) != 1)
+            break;
+    SDL_FlushEvent(GFX_BLANK_EVENT);
 }
 
 int gfx_driver_has_framebuffer(const char *driver)

@@ -36,6 +36,12 @@ int gfx_draw(struct SDL_Renderer *r, txt_ctx *txt, const ui_tree *t);
 /* Drops what gfx keeps for a renderer (call before destroying it). */
 void gfx_forget(void);
 
+/* Overwrites what SDL keeps of handled input events (its free list holds
+ * their entries whole, typed text included): call on the UI thread when a
+ * visit ends.  Events still queued are kept.  Does nothing before SDL's
+ * events are initialised. */
+void gfx_forget_input(void);
+
 /* Writes the renderer's current picture (w x h) to a PNG file.  Returns 0
  * or a negative FARO_E* code with err set. */
 int gfx_save_png(struct SDL_Renderer *r, int w, int h, const char *path, char *err, size_t errlen);
