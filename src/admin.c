@@ -172,9 +172,9 @@ static int prune_daily(state *s, const char *today)
 int admin_usage_flush(state *s, long now_s, int force)
 {
     char today[16], then[16];
-    long since = state_usage_since(s);
     if (!s)
         return FARO_EINVAL;
+    long since = state_usage_since(s);
     if (since < 0)
         return 0;
     admin_day(now_s, today, sizeof today);

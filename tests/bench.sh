@@ -77,7 +77,7 @@ fsyncs_of() { # n -> fsync + fdatasync calls of a run opening n articles
         "$FARO" --headless --script "$T/views.script" >/dev/null 2>&1
     awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$T/strace.out"
 }
-if command -v strace >/dev/null; then
+if command -v strace >/dev/null; then      # strace: in TEST_DEBS
     N=50; f1=$(fsyncs_of 1); fn=$(fsyncs_of $((N + 1)))
     echo "$f1 $fn $N" | awk '{ printf "fsyncs_per_view: %.2f (%d fsyncs for 1 view, %d for %d)\n", ($2 - $1) / $3, $1, $2, $3 + 1 }'
 fi
