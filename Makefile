@@ -4,6 +4,7 @@
 #   make run        set up what is missing, build, open the kiosk on the embedded default content
 #   make test       set up what is missing, build under AddressSanitizer + UBSan, run every test
 #   make bench      build optimised and print the performance figures (name: value unit)
+#   make tsan       build the threaded modules' tests under ThreadSanitizer and run them
 #   make install    install to $(DESTDIR)$(PREFIX) (bin/, share/faro/)
 #   make clean      remove $(BUILD)
 #
@@ -40,9 +41,9 @@ PKGS := sdl2 SDL2_ttf SDL2_image libpng yaml-0.1 sqlite3 icu-uc icu-i18n libsodi
 # Debian packages: libraries (checked with pkg-config) and tools/data the tests use.
 DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libyaml-dev libsqlite3-dev \
         libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev
-TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core
+TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core strace
 TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/Xvfb /usr/bin/minisign \
-              /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth
+              /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth /usr/bin/strace
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS     := -D_GNU_SOURCE -Isrc
@@ -159,7 +160,51 @@ cross-arm64: $(BUILD)/faro-pack
 	    $(MAKE) BUILD=$(BUILD)/arm64 CC=aarch64-linux-gnu-gcc PACKTOOL=$(abspath $(BUILD)/faro-pack) \
 	    $(BUILD)/arm64/faro $(BUILD)/arm64/faro-pack
 
+# ---- ThreadSanitizer: the tests whose modules run threads ----
+# `make tsan` builds every module and each test in TSAN_TESTS with
+# -fsanitize=thread into $(BUILD)/tsan, runs them, and ends with
+# "N passed, N failed" (a race report fails its test).  Add a threaded
+# module's test to TSAN_TESTS.
+TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy \
+              $(patsubst tests/%.c,%,$(wildcard tests/test_shelf.c))
+TSAN       := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+TSAN_OBJ   := $(LIBSRC:src/%.c=$(BUILD)/tsan/%.o)
+TSAN_BINS  := $(TSAN_TESTS:%=$(BUILD)/tsan/tests/%)
+
+.PHONY: tsan
+.SECONDARY: $(TSAN_OBJ) $(BUILD)/tsan/embed.o
+$(BUILD)/tsan/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TSAN) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tsan/embed.o: src/embed.S $(PACK)
+	@mkdir -p $(@D)
+	$(CC) -c -DFARO_PACK_PATH='"$(PACK)"' $< -o $@
+
+$(BUILD)/tsan/tests/%: tests/%.c tests/check.h $(BUILD)/tsan/embed.o $(TSAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(TSAN) -Isrc $(CFLAGS) $< $(BUILD)/tsan/embed.o $(TSAN_OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
+
+tsan: setup-test
+	@$(MAKE) --no-print-directory all $(TOOLS) $(TSAN_BINS)
+	@mkdir -p $(BUILD)/test-logs; pass=0; fail=0; \
+	for t in $(TSAN_BINS); do \
+	  name=$$(basename $$t); log=$(BUILD)/test-logs/tsan_$$name.log; \
+	  BUILD=$(BUILD) TSAN_OPTIONS="halt_on_error=0 exitcode=66 second_deadlock_stack=1" $$t >$$log 2>&1; rc=$$?; \
+	  line=$$(grep -E '^[0-9]+ passed, [0-9]+ failed' $$log | tail -n 1); \
+	  p=$${line%% passed*}; f=$${line#*passed, }; f=$${f%% failed*}; \
+	  races=$$(grep -c '^WARNING: ThreadSanitizer' $$log); \
+	  if [ -z "$$line" ]; then p=0; f=1; fi; \
+	  if [ $$rc != 0 ] && [ "$$f" = 0 ]; then f=1; fi; \
+	  pass=$$((pass + p)); fail=$$((fail + f)); \
+	  if [ "$$f" != 0 ]; then echo "FAIL tsan $$name: $$line, $$races race report(s) (exit $$rc), see $$log"; \
+	    grep -A12 '^WARNING: ThreadSanitizer' $$log | head -n 40; \
+	  else echo "ok   tsan $$name: $$line"; fi; \
+	done; \
+	echo "$$pass passed, $$fail failed"; [ $$fail = 0 ]
+
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/asan/*.d $(BUILD)/asan/*/*.d $(BUILD)/asan/tests/*.d $(BUILD)/tools/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d $(BUILD)/asan/*.d $(BUILD)/asan/*/*.d $(BUILD)/asan/tests/*.d $(BUILD)/tools/*.d \
+                    $(BUILD)/tsan/*.d $(BUILD)/tsan/*/*.d)

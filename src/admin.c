@@ -8,7 +8,10 @@
  * it never speaks English: each result is a locale key and a value.
  * Privacy is enforced here, where the data enters: a usage row is a day,
  * a content id and a language tag — anything that is not an id is
- * refused, so free text (a search, a name) can never be counted.  The
+ * refused, so free text (a search, a name) can never be counted.  A view
+ * is counted in memory; the counts reach the database at most once an
+ * hour and when the day changes (admin_usage_flush), never once per view,
+ * so the database's write-ahead log cannot replay the order of a visit.  The
  * export writes to a stick the same way the kiosk writes anything that
  * must survive a pull (fsio_write_at: temporary file, fsync, rename,
  * fsync the folder), and never through a symlink.
@@ -166,14 +169,35 @@ static int prune_daily(state *s, const char *today)
     return rc < 0 ? rc : state_set(s, KEY_PRUNED, today);
 }
 
+int admin_usage_flush(state *s, long now_s, int force)
+{
+    char today[16], then[16];
+    if (!s)
+        return FARO_EINVAL;
+    long since = state_usage_since(s);
+    if (since < 0)
+        return 0;
+    admin_day(now_s, today, sizeof today);
+    admin_day(since, then, sizeof then);
+    if (!force && now_s - since < ADMIN_USAGE_WRITE_S && now_s >= since && strcmp(today, then) == 0)
+        return 0;
+    int rc = state_usage_write(s);
+    if (rc == 0)
+        rc = prune_daily(s, today);
+    return rc < 0 ? rc : 1;
+}
+
 int admin_usage_view(state *s, long now_s, const char *topic, const char *lang)
 {
     char day[16];
     if (!s || !valid_topic(topic) || !valid_lang(lang))
         return FARO_EINVAL;
+    int rc = admin_usage_flush(s, now_s, 0);       /* an hour passed, or the day changed */
     admin_day(now_s, day, sizeof day);
-    int rc = prune_daily(s, day);
-    return rc < 0 ? rc : state_usage_add(s, day, topic, lang);
+    if (rc >= 0 && (rc = state_usage_count(s, day, topic, lang, now_s)) == FARO_ELIMIT &&
+        (rc = admin_usage_flush(s, now_s, 1)) >= 0)
+        rc = state_usage_count(s, day, topic, lang, now_s);
+    return rc < 0 ? rc : 0;
 }
 
 /* Opens dir for writing into: a real folder, not a symlink. */
@@ -223,6 +247,11 @@ int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t
     int dfd = open_export_dir(dir, err, errlen);
     if (dfd < 0)
         return dfd;
+    if ((rc = admin_usage_flush(s, now_s, 1)) < 0) {
+        snprintf(err, errlen, "cannot write the usage counts");
+        close(dfd);
+        return rc;
+    }
     admin_day(now_s, day, sizeof day);
     snprintf(final, sizeof final, "faro-usage-%s.csv", day);
     int rc = usage_text(s, &text, &len, err, errlen);

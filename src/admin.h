@@ -65,19 +65,36 @@ int admin_languages_set(state *s, const char *const *langs, int n);
 /* ---- usage counts ---- */
 
 #define ADMIN_USAGE_KEEP_DAYS 400      /* older usage rows are pruned */
+#define ADMIN_USAGE_WRITE_S 3600       /* counts wait in memory at most this long */
 
 /*
  * Counts one view of topic (a content id: a-z, 0-9, '-', '_', '.') in lang
- * on now_s's local day — nothing finer is kept.  Once a day (settings
- * key "admin.usage_pruned") rows older than ADMIN_USAGE_KEEP_DAYS are
- * deleted, so the database stays bounded.  Returns 0, FARO_EINVAL for a
- * topic or lang that is not an id (nothing else ever reaches the table),
- * or <0 from the database.
+ * on now_s's local day — nothing finer is kept — in memory: the view is
+ * not written.  It first calls admin_usage_flush(s, now_s, 0), so counts
+ * reach the database when an hour passed or the day changed; when the
+ * memory table is full (STATE_USAGE_PENDING distinct counts) it writes
+ * them early rather than lose one.  Returns 0, FARO_EINVAL for a topic or
+ * lang that is not an id (nothing else ever reaches the table), or <0
+ * from the database.
  */
 int admin_usage_view(state *s, long now_s, const char *topic, const char *lang);
 
 /*
- * Writes the usage counts as CSV ("day,topic,lang,views") to
+ * Writes the counts waiting in memory, in one transaction, each under the
+ * day it was counted in (a write after midnight puts yesterday's counts
+ * under yesterday), when force is set or when ADMIN_USAGE_WRITE_S passed
+ * since the oldest of them was counted or now_s is on another local day;
+ * after a write, rows older than ADMIN_USAGE_KEEP_DAYS are pruned once per
+ * day (settings key "admin.usage_pruned").  Call with force at exit and
+ * before reading the table; admin_usage_export does.  Returns 1 when it
+ * wrote, 0 when there was nothing (yet) to write, or <0 (FARO_EINVAL
+ * without a database, FARO_ESQL: the counts stay in memory).
+ */
+int admin_usage_flush(state *s, long now_s, int force);
+
+/*
+ * Writes the usage counts (the ones in memory first: admin_usage_flush
+ * with force) as CSV ("day,topic,lang,views") to
  * dir/faro-usage-<YYYY-MM-DD>.csv (a USB stick's mount point): refuses a
  * dir that is a symlink or not a folder, never follows a symlink for the
  * file, writes a temporary file, fsyncs it, renames it and fsyncs the

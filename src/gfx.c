@@ -16,6 +16,7 @@
 
 #include <SDL2/SDL.h>
 #include <png.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@ typedef struct style_colors { uint32_t fill, line, text; } style_colors;
 #define C(rgb) (0xFF000000u | (rgb))
 
 static const uint32_t BACKGROUND = C(0xF6F3EC);
+
+#define GFX_EVENT_SCRUB 256             /* event entries overwritten by gfx_forget_input */
+#define GFX_BLANK_EVENT (SDL_LASTEVENT - 1)   /* a type nobody registers */
 
 static style_colors colors_of(int style)
 {
@@ -76,19 +80,34 @@ static void draw_box(SDL_Renderer *r, SDL_Rect rc, style_colors sc, int pressed)
 }
 
 /* The QR code on screen, rasterised once per text and kept (one at a
- * time: a screen shows at most one). */
-static struct { char *text; SDL_Texture *tex; SDL_Renderer *r; } qr_cache;
+ * time: a screen shows at most one) while it stays on screen.  The cache
+ * is keyed by a hash of the text, not the text: the payload (a service's
+ * card, an article) is what a person took away, and it is not kept past
+ * the frame that shows it; the first frame without a QR code drops it. */
+static struct {
+    unsigned char key[crypto_generichash_BYTES];
+    SDL_Texture *tex;
+    SDL_Renderer *r;
+} qr_cache;
 
-static SDL_Texture *qr_texture(SDL_Renderer *r, const char *text)
+static void qr_key(const char *text, unsigned char key[crypto_generichash_BYTES])
+{
+    if (sodium_init() < 0)              /* idempotent; never fails on Linux */
+        log_msg("qr: libsodium did not start");
+    crypto_generichash(key, crypto_generichash_BYTES, (const unsigned char *)text, strlen(text), NULL, 0);
+}
+
+static void qr_drop(void)
+{
+    if (qr_cache.tex)
+        SDL_DestroyTexture(qr_cache.tex);
+    sodium_memzero(&qr_cache, sizeof qr_cache);
+}
+
+/* The QR code's pixels for text, on a white quiet zone; NULL on failure. */
+static SDL_Surface *qr_surface(const char *text)
 {
     char err[FARO_MAX_ERRLEN];
-    if (qr_cache.tex && qr_cache.r == r && !strcmp(qr_cache.text, text))
-        return qr_cache.tex;
-    if (qr_cache.tex && qr_cache.r == r)
-        SDL_DestroyTexture(qr_cache.tex);
-    free(qr_cache.text);
-    qr_cache.text = NULL;
-    qr_cache.tex = NULL;
     qr_code *q = qr_encode(text, err, sizeof err);
     int quiet = 4, n = q ? q->width + 2 * quiet : 0;
     SDL_Surface *s = q ? SDL_CreateRGBSurfaceWithFormat(0, n, n, 32, SDL_PIXELFORMAT_ARGB8888) : NULL;
@@ -98,15 +117,31 @@ static SDL_Texture *qr_texture(SDL_Renderer *r, const char *text)
             for (int x = 0; x < q->width; x++)
                 if (q->modules[y * q->width + x] & 1)
                     ((Uint32 *)((Uint8 *)s->pixels + (y + quiet) * s->pitch))[x + quiet] = 0xFF000000u;
-        qr_cache.tex = SDL_CreateTextureFromSurface(r, s);
-        SDL_FreeSurface(s);
     }
     if (!q)
         log_msg("qr: %s", err);
     qr_free(q);
+    return s;
+}
+
+static SDL_Texture *qr_texture(SDL_Renderer *r, const char *text)
+{
+    unsigned char key[crypto_generichash_BYTES];
+    qr_key(text, key);
+    if (qr_cache.tex && qr_cache.r == r && !sodium_memcmp(qr_cache.key, key, sizeof key))
+        return qr_cache.tex;
+    if (qr_cache.r == r)
+        qr_drop();
+    else                                /* another renderer's: destroyed with it */
+        sodium_memzero(&qr_cache, sizeof qr_cache);
+    SDL_Surface *s = qr_surface(text);
+    if (s) {
+        qr_cache.tex = SDL_CreateTextureFromSurface(r, s);
+        SDL_FreeSurface(s);
+    }
     if (qr_cache.tex) {
         SDL_SetTextureScaleMode(qr_cache.tex, SDL_ScaleModeNearest);
-        qr_cache.text = strdup(text);
+        memcpy(qr_cache.key, key, sizeof key);
         qr_cache.r = r;
     }
     return qr_cache.tex;
@@ -114,10 +149,7 @@ static SDL_Texture *qr_texture(SDL_Renderer *r, const char *text)
 
 void gfx_forget(void)
 {
-    if (qr_cache.tex)
-        SDL_DestroyTexture(qr_cache.tex);
-    free(qr_cache.text);
-    memset(&qr_cache, 0, sizeof qr_cache);
+    qr_drop();
 }
 
 static int draw_widget(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t, int i, int pressed)
@@ -146,6 +178,7 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
     ui_rect v = ui_view(t);
     SDL_Rect clip = { v.x, v.y, v.w, v.h };
     int pressed = ui_pressed(t), rc = 0;
+    int qr_shown = 0;
     set_color(r, BACKGROUND);
     SDL_RenderSetClipRect(r, NULL);
     if (SDL_RenderClear(r) != 0) {
@@ -159,12 +192,32 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
             const ui_widget *w = ui_get(t, i);
             if (w->in_scroll != (pass == 0) || !ui_visible(t, i))
                 continue;
+            qr_shown |= w->role == UI_QR;
             if (draw_widget(r, txt, t, i, i == pressed) != 0)
                 rc = FARO_EIO;
         }
     }
     SDL_RenderSetClipRect(r, NULL);
+    if (!qr_shown && qr_cache.r == r)
+        qr_drop();
     return rc;
+}
+
+/* SDL keeps the entries of handled events in a free list, whole: the last
+ * SDL_TEXTINPUT events (a physical keyboard's typing) stay there.  Pushing
+ * blank events takes those entries back (most recently freed first) and
+ * overwrites them; the blanks are then flushed. */
+void gfx_forget_input(void)
+{
+    SDL_Event blank;
+    if (!SDL_WasInit(SDL_INIT_EVENTS))
+        return;
+    memset(&blank, 0, sizeof blank);
+    blank.type = GFX_BLANK_EVENT;
+    for (int i = 0; i < GFX_EVENT_SCRUB; i++)
+        if (SDL_PushEvent(&blank) != 1)
+            break;
+    SDL_FlushEvent(GFX_BLANK_EVENT);
 }
 
 int gfx_driver_has_framebuffer(const char *driver)

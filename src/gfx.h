@@ -27,12 +27,20 @@ int gfx_driver_has_framebuffer(const char *driver);
  * and SDL's reason. */
 struct SDL_Renderer *gfx_window_renderer(struct SDL_Window *win, char *err, size_t errlen);
 
-/* Clears and draws the whole tree (does not present).  Returns 0 or a
- * negative FARO_E* code when SDL fails (logged). */
+/* Clears and draws the whole tree (does not present).  A frame without a
+ * QR code drops the one kept from earlier frames (a take-away payload is
+ * not kept past the screens that show it).  Returns 0 or a negative
+ * FARO_E* code when SDL fails (logged). */
 int gfx_draw(struct SDL_Renderer *r, txt_ctx *txt, const ui_tree *t);
 
 /* Drops what gfx keeps for a renderer (call before destroying it). */
 void gfx_forget(void);
+
+/* Overwrites what SDL keeps of handled input events (its free list holds
+ * their entries whole, typed text included): call on the UI thread when a
+ * visit ends.  Events still queued are kept.  Does nothing before SDL's
+ * events are initialised. */
+void gfx_forget_input(void);
 
 /* Writes the renderer's current picture (w x h) to a PNG file.  Returns 0
  * or a negative FARO_E* code with err set. */

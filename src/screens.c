@@ -1205,9 +1205,12 @@ static void admin_log_tab(B *b)
     para(b, UI_HEADING, UI_S_HEADING, L(b, "admin.log.title"), PX_H3, 1, 12);
     if (log_count() == 0)
         para(b, UI_TEXT, UI_S_MUTED, L(b, "admin.log.empty"), PX_SMALL, 0, 0);
-    for (int i = log_count() - 1, shown = 0; i >= 0 && shown < 60; i--, shown++)
-        b->y += text_auto(b, -1, 1, UI_S_TEXT, log_line(i), dp(b, MARGIN), b->y, content_w(b), PX_SMALL, 0,
+    for (int i = log_count() - 1, shown = 0; i >= 0 && shown < 60; i--, shown++) {
+        char line[LOG_LINE];                /* a copy: other threads keep logging */
+        log_line(i, line, sizeof line);
+        b->y += text_auto(b, -1, 1, UI_S_TEXT, line, dp(b, MARGIN), b->y, content_w(b), PX_SMALL, 0,
                           TXT_ALIGN_START, TXT_DIR_LTR) + dp(b, 6);
+    }
 }
 
 static void admin_usage_tab(B *b)

@@ -25,6 +25,8 @@
  *   screenshot FILE       write a PNG of the screen now
  *   resize W H            change the screen size
  *   dump                  print the widget tree to stdout
+ *   hold FILE             write FILE (the process id), then wait (real time, at most
+ *                         10 min) until FILE is removed: a test looks at the live process
  * A failed expectation stops the script with "FILE:LINE: reason" and the
  * tree, so a test failure says what was on screen instead.
  */

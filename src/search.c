@@ -58,6 +58,7 @@
 #include <string.h>
 #include <strings.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <sqlite3.h>
 #include <unicode/ubrk.h>
@@ -353,6 +354,16 @@ static int tok_run(tok *t, int mode, const char *text, int len, tok_emit_fn *emi
     return rc;
 }
 
+/* Zeroes the tokenizer's buffers: after a query they hold what the
+ * person typed (the break iterator only points into them). */
+static void tok_wipe(tok *t)
+{
+    if (t && t->cap) {
+        explicit_bzero(t->u16, (size_t)t->cap * sizeof *t->u16);
+        explicit_bzero(t->off, (size_t)t->cap * sizeof *t->off);
+    }
+}
+
 /* ---- the FTS5 side ---- */
 
 typedef struct fts_call {
@@ -383,7 +394,10 @@ static int fts_tokenize(Fts5Tokenizer *t, void *ctx, int flags, const char *text
 {
     fts_call c = { ctx, token };
     int mode = (flags & FTS5_TOKENIZE_QUERY) ? TOK_QUERY : TOK_DOCUMENT;
-    return tok_run((tok *)t, mode, text ? text : "", text ? len : 0, fts_emit, &c);
+    int rc = tok_run((tok *)t, mode, text ? text : "", text ? len : 0, fts_emit, &c);
+    if (mode == TOK_QUERY)
+        tok_wipe((tok *)t);             /* a MATCH expression: what the person typed */
+    return rc;
 }
 
 /* Registers the "faro" tokenizer on db. */
@@ -906,8 +920,11 @@ void search_hits_free(search_hits *h)
     hits_box *b = (hits_box *)h;
     if (!b)
         return;
-    for (int i = 0; i < b->pub.n; i++)
+    for (int i = 0; i < b->pub.n; i++) {
+        explicit_bzero(b->block[i], malloc_usable_size(b->block[i]));
         free(b->block[i]);
+    }
+    explicit_bzero(b, sizeof *b);       /* what a visit searched for, by its answers */
     free(b);
 }
 
@@ -1127,6 +1144,7 @@ static int add_hit(search_index *ix, hits_box *b, const query *q, sqlite3_int64 
     if (sqlite3_step(d) == SQLITE_ROW && !have_hit(b, sqlite3_column_int(d, 0), col_text(d, 1)))
         rc = fill_hit(ix, b, q, d);
     sqlite3_reset(d);
+    sqlite3_clear_bindings(d);
     return rc;
 }
 
@@ -1251,7 +1269,12 @@ int search_query(search_index *ix, const char *text, const char *const *langs,
             rc = query_bucket(ix, b, q, order[i], limit, err, errlen);
     }
 done:
+    /* the query, its folded words and the tokenizer's copy of them are
+     * the person's words: wiped, not only freed */
+    if (q)
+        explicit_bzero(q, sizeof *q);
     free(q);
+    tok_wipe(ix->tok);
     if (rc < 0) {
         search_hits_free(b ? &b->pub : NULL);
         return rc;

@@ -67,4 +67,22 @@ echo "faro_pack_binary_kb: $(( $(stat -c %s "$T/faro-pack.stripped") / 1024 )) K
 [ -x "$BUILD/tools/installbench" ] && "$BUILD/tools/installbench"
 # kiosk state database and translation packs: state_db_30days_kb, locale_pack_apply_ms (tests/tools/statebench.c)
 [ -x "$BUILD/tools/statebench" ] && "$BUILD/tools/statebench"
+# fsyncs_per_view: fsync/fdatasync calls one more article view costs (target 0).  The
+# kiosk plays, headless with a data folder (so state.db is written), a script that
+# opens 1 article and one that opens 1 + N; strace counts the calls of each run
+# (start-up and the write of the counts at exit are in both); the difference / N.
+views_script() { # n -> script opening the article n times
+    echo 'tap "Español"'; echo 'tap "Tus derechos"'
+    i=0; while [ $i -lt "$1" ]; do echo 'tap "refugio"'; echo 'key back'; i=$((i + 1)); done
+}
+fsyncs_of() { # n -> fsync + fdatasync calls of a run opening n articles
+    rm -rf "$T/fs-data"; views_script "$1" > "$T/views.script"
+    XDG_DATA_HOME=$T/fs-data strace -f -c -e trace=fsync,fdatasync -o "$T/strace.out" \
+        "$FARO" --headless --script "$T/views.script" >/dev/null 2>&1
+    awk '$NF == "fsync" || $NF == "fdatasync" { n += $4 } END { print n + 0 }' "$T/strace.out"
+}
+if command -v strace >/dev/null; then      # strace: in TEST_DEBS
+    N=50; f1=$(fsyncs_of 1); fn=$(fsyncs_of $((N + 1)))
+    echo "$f1 $fn $N" | awk '{ printf "fsyncs_per_view: %.2f (%d fsyncs for 1 view, %d for %d)\n", ($2 - $1) / $3, $1, $2, $3 + 1 }'
+fi
 exit 0

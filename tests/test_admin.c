@@ -1,5 +1,7 @@
 /* test_admin.c — the console's logic: status, languages setting, usage
- * counts (only day, topic, language; pruned; CSV export safe on a stick),
+ * counts (only day, topic, language; counted in memory, written at most
+ * once an hour and at the day change under the day counted; pruned; CSV
+ * export safe on a stick),
  * and the self-check with each check made to fail. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,6 +123,90 @@ static void test_usage(state *s)
     CHECK(access(path, F_OK) != 0, "no temporary file left");
 }
 
+/* Usage rows in the database (not the counts waiting in memory). */
+static int db_rows(state *s, char *buf, size_t size)
+{
+    char path[700];
+    path_of(path, sizeof path, "rows.csv");
+    FILE *f = fopen(path, "w+");
+    int n = state_usage_csv(s, f);
+    rewind(f);
+    buf[fread(buf, 1, size - 1, f)] = '\0';
+    fclose(f);
+    return n;
+}
+
+/* The first local midnight after t. */
+static long next_midnight(long t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    localtime_r(&tt, &tm);
+    tm.tm_mday++;
+    tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    return (long)mktime(&tm);
+}
+
+/* Views are counted in memory and written at most once an hour. */
+static void test_usage_hourly(void)
+{
+    char db[700], err[FARO_MAX_ERRLEN], rows[512];
+    path_of(db, sizeof db, "hourly.db");
+    state *s = state_open(db, err, sizeof err);
+    CHECK(s != NULL, "state: %s", err);
+    if (!s)
+        return;
+    long t = next_midnight(T0) + 3600;              /* 01:00, an hour to spare either way */
+    CHECK(admin_usage_view(s, t, "rights", "es") == 0, "view");
+    CHECK(admin_usage_view(s, t + 1800, "family", "es") == 0, "view");
+    CHECK(admin_usage_view(s, t + ADMIN_USAGE_WRITE_S - 1, "rights", "es") == 0, "view");
+    CHECK(db_rows(s, rows, sizeof rows) == 0, "nothing written within the hour: %s", rows);
+    CHECK(admin_usage_flush(s, t + ADMIN_USAGE_WRITE_S - 1, 0) == 0, "not due yet");
+    CHECK(admin_usage_view(s, t + ADMIN_USAGE_WRITE_S, "rights", "es") == 0, "view after an hour");
+    CHECK(db_rows(s, rows, sizeof rows) == 2, "the hour's counts written: %s", rows);
+    CHECK_CONTAINS(rows, ",rights,es,2\n");
+    CHECK(state_usage_since(s) == t + ADMIN_USAGE_WRITE_S, "the new view waits in memory");
+    CHECK(admin_usage_flush(s, t + ADMIN_USAGE_WRITE_S + 5, 1) == 1, "forced");
+    CHECK(db_rows(s, rows, sizeof rows) == 2 && strstr(rows, ",rights,es,3\n"), "added: %s", rows);
+    CHECK(admin_usage_flush(s, t + 2 * ADMIN_USAGE_WRITE_S, 1) == 0, "nothing left to write");
+    CHECK(admin_usage_flush(NULL, t, 1) == FARO_EINVAL, "no database");
+    state_close(s);
+}
+
+/* At the day change the counts are written under the day they were
+ * counted in, also when the write happens after midnight. */
+static void test_usage_midnight(void)
+{
+    char db[700], err[FARO_MAX_ERRLEN], rows[512], yesterday[16], today[16], want[64];
+    path_of(db, sizeof db, "midnight.db");
+    state *s = state_open(db, err, sizeof err);
+    CHECK(s != NULL, "state: %s", err);
+    if (!s)
+        return;
+    long m = next_midnight(T0);
+    admin_day(m - 60, yesterday, sizeof yesterday);
+    admin_day(m + 60, today, sizeof today);
+    CHECK(strcmp(yesterday, today) != 0, "two days: %s %s", yesterday, today);
+    CHECK(admin_usage_view(s, m - 60, "family", "ar") == 0, "a view before midnight");
+    CHECK(admin_usage_flush(s, m - 1, 0) == 0, "not due before midnight");
+    CHECK(admin_usage_flush(s, m + 30, 0) == 1, "due after midnight");
+    snprintf(want, sizeof want, "%s,family,ar,1\n", yesterday);
+    CHECK(db_rows(s, rows, sizeof rows) == 1, "one row: %s", rows);
+    CHECK_CONTAINS(rows, want);
+    CHECK(admin_usage_view(s, m + 40, "family", "ar") == 0, "a view after midnight");
+    CHECK(admin_usage_view(s, m + 3000, "rights", "ar") == 0, "within the hour");
+    CHECK(db_rows(s, rows, sizeof rows) == 1, "still in memory");
+    CHECK(admin_usage_view(s, m + 24 * 3600 + 10, "rights", "ar") == 0, "next midnight passed");
+    snprintf(want, sizeof want, "%s,family,ar,1\n", today);
+    CHECK(db_rows(s, rows, sizeof rows) == 3, "yesterday's counts under yesterday: %s", rows);
+    CHECK_CONTAINS(rows, want);
+    state_close(s);
+    s = state_open(db, err, sizeof err);
+    CHECK(s && db_rows(s, rows, sizeof rows) == 4, "the last view written at close: %s", rows);
+    state_close(s);
+}
+
 static void test_export_refusals(state *s)
 {
     char stick[700], link[700], victim[700], name[64] = "", err[FARO_MAX_ERRLEN], day[16], planted[900];
@@ -205,6 +291,8 @@ int main(void)
     test_status();
     test_languages(s);
     test_usage(s);
+    test_usage_hourly();
+    test_usage_midnight();
     test_export_refusals(s);
     test_selfcheck(s);
     state_close(s);

@@ -1,7 +1,8 @@
 /*
  * test_state.c — the kiosk state database: settings, pack versions that
- * only go up, usage counts as CSV, pruning, reopening after close, and a
- * database file that is not SQLite.
+ * only go up, usage counts held in memory and written in one transaction
+ * (one WAL commit for many views), as CSV, pruning, reopening after close,
+ * and a database file that is not SQLite.
  */
 #include "check.h"
 #include "faro.h"
@@ -58,25 +59,123 @@ static void test_versions(state *s)
     CHECK(state_pack_record(s, "org.x", -1, hash_b) == FARO_EINVAL, "negative version");
 }
 
+/* Rows of the usage table, as CSV, into buf. */
+static int usage_rows(state *s, const char *csv_path, char *buf, size_t size)
+{
+    FILE *f = fopen(csv_path, "w+");
+    int n = state_usage_csv(s, f);
+    rewind(f);
+    size_t got = fread(buf, 1, size - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+    return n;
+}
+
 static void test_usage(state *s, const char *csv_path)
 {
-    CHECK(state_usage_add(s, "2026-01-01", "risks", "es") == 0, "add");
-    CHECK(state_usage_add(s, "2026-01-01", "risks", "es") == 0, "add again");
-    CHECK(state_usage_add(s, "2026-01-01", "a,\"b", "en") == 0, "add odd topic");
-    CHECK(state_usage_add(s, "2026-03-01", "risks", "ar") == 0, "add later");
-    FILE *f = fopen(csv_path, "w+");
-    CHECK(state_usage_csv(s, f) == 3, "three rows");
-    rewind(f);
     char buf[512] = "";
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
+    CHECK(state_usage_since(s) == -1, "nothing waits");
+    CHECK(state_usage_write(s) == 0, "nothing to write is not an error");
+    CHECK(state_usage_count(s, "2026-03-01", "risks", "ar", 300) == 0, "count");
+    CHECK(state_usage_count(s, "2026-01-01", "risks", "es", 100) == 0, "count earlier day");
+    CHECK(state_usage_count(s, "2026-01-01", "risks", "es", 200) == 0, "count again");
+    CHECK(state_usage_count(s, "2026-01-01", "a,\"b", "en", 200) == 0, "count odd topic");
+    CHECK(state_usage_since(s) == 300, "the first count's clock: %ld", state_usage_since(s));
+    CHECK(usage_rows(s, csv_path, buf, sizeof buf) == 0, "counted in memory only");
+    CHECK(state_usage_write(s) == 0, "write");
+    CHECK(state_usage_since(s) == -1, "nothing waits after the write");
+    CHECK(usage_rows(s, csv_path, buf, sizeof buf) == 3, "three rows");
     CHECK_STR(buf, "day,topic,lang,views\n2026-01-01,\"a,\"\"b\",en,1\n"
                    "2026-01-01,risks,es,2\n2026-03-01,risks,ar,1\n");
+    CHECK(state_usage_count(s, "2026-01-01", "risks", "es", 400) == 0, "count after a write");
+    CHECK(state_usage_write(s) == 0, "write adds to the row");
+    usage_rows(s, csv_path, buf, sizeof buf);
+    CHECK_CONTAINS(buf, "2026-01-01,risks,es,3\n");
     CHECK(state_usage_prune(s, "2026-03-10", 30) == 0, "prune");
-    f = fopen(csv_path, "w+");
-    CHECK(state_usage_csv(s, f) == 1, "one row left");
+    CHECK(usage_rows(s, csv_path, buf, sizeof buf) == 1, "one row left");
+    CHECK(state_usage_count(s, "2026-01-01", NULL, "es", 0) == FARO_EINVAL, "no topic");
+    CHECK(state_usage_count(NULL, "2026-01-01", "x", "es", 0) == FARO_EINVAL, "no database");
+}
+
+/* The memory table is bounded: one more distinct count is refused, not lost
+ * silently, and the counts already there are all written. */
+static void test_usage_bound(state *s, const char *csv_path)
+{
+    char topic[32], buf[512];
+    int ok = 1;
+    for (int i = 0; i < STATE_USAGE_PENDING; i++) {
+        snprintf(topic, sizeof topic, "t-%04d", i);
+        ok &= state_usage_count(s, "2026-04-01", topic, "fr", 0) == 0;
+    }
+    CHECK(ok, "the table holds STATE_USAGE_PENDING counts");
+    CHECK(state_usage_count(s, "2026-04-01", "one-more", "fr", 0) == FARO_ELIMIT, "full");
+    CHECK(state_usage_count(s, "2026-04-01", "t-0007", "fr", 0) == 0, "a count already there still adds");
+    CHECK(state_usage_write(s) == 0, "write");
+    CHECK(usage_rows(s, csv_path, buf, sizeof buf) == STATE_USAGE_PENDING + 1, "all written");
+    CHECK(state_usage_count(s, "2026-04-01", "one-more", "fr", 0) == 0, "room again");
+    CHECK(state_usage_prune(s, "2026-05-01", 0) == 0 && state_usage_write(s) == 0, "clean up");
+    CHECK(state_usage_prune(s, "2026-05-01", 0) == 0, "pruned");
+}
+
+/* Commit frames in a WAL file (frames whose salts match the header's). */
+static int wal_commits(const char *wal)
+{
+    unsigned char hdr[32], fh[24];
+    int commits = 0;
+    FILE *f = fopen(wal, "rb");
+    if (!f || fread(hdr, 1, 32, f) != 32) {
+        if (f)
+            fclose(f);
+        return 0;
+    }
+    long page = (long)hdr[8] << 24 | hdr[9] << 16 | hdr[10] << 8 | hdr[11];
+    while (fread(fh, 1, 24, f) == 24 && memcmp(fh + 8, hdr + 16, 8) == 0) {
+        commits += (fh[4] | fh[5] | fh[6] | fh[7]) != 0;
+        if (fseek(f, page, SEEK_CUR) != 0)
+            break;
+    }
     fclose(f);
+    return commits;
+}
+
+/* Many views make one transaction: the write-ahead log gains one commit,
+ * not one per view, so it cannot replay their order; before the write no
+ * file holds the counted topic at all. */
+static void test_usage_wal(const char *dir)
+{
+    char path[256], wal[264], err[FARO_MAX_ERRLEN], cmd[600];
+    snprintf(path, sizeof path, "%s/wal.db", dir);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    state *s = state_open(path, err, sizeof err);
+    CHECK(s != NULL, "open: %s", err);
+    if (!s)
+        return;
+    state_set(s, "x", "y");
+    int before = wal_commits(wal);
+    CHECK(before >= 1, "the WAL is read: %d commits", before);
+    static const char *const topics[] = { "zz-topic-c", "zz-topic-a", "zz-topic-b", "zz-topic-a" };
+    for (int i = 0; i < 4; i++)
+        state_usage_count(s, "2026-06-01", topics[i], "ar", i);
+    snprintf(cmd, sizeof cmd, "grep -rqa zz-topic %s/wal.db*", dir);
+    CHECK(check_sh("%s", cmd) != 0, "no file holds a counted topic before the write");
+    CHECK(state_usage_write(s) == 0, "write");
+    CHECK(wal_commits(wal) == before + 1, "one commit for four views: %d -> %d", before, wal_commits(wal));
+    CHECK(check_sh("%s", cmd) == 0, "the counts are in the file after it");
+    state_close(s);
+}
+
+/* Counts still in memory are written when the database is closed. */
+static void test_usage_close(const char *dir, const char *csv_path)
+{
+    char path[256], err[FARO_MAX_ERRLEN], buf[512];
+    snprintf(path, sizeof path, "%s/close.db", dir);
+    state *s = state_open(path, err, sizeof err);
+    CHECK(s && state_usage_count(s, "2026-07-01", "family", "ht", 0) == 0, "count");
+    state_close(s);
+    s = state_open(path, err, sizeof err);
+    CHECK(s && usage_rows(s, csv_path, buf, sizeof buf) == 1, "written at close");
+    CHECK_CONTAINS(buf, "2026-07-01,family,ht,1\n");
+    state_close(s);
 }
 
 int main(void)
@@ -90,6 +189,7 @@ int main(void)
     test_settings(s);
     test_versions(s);
     test_usage(s, csv);
+    test_usage_bound(s, csv);
     state_set(s, "kept", "yes");
     state_close(s);
     state_close(NULL);
@@ -109,6 +209,8 @@ int main(void)
     CHECK(state_open(path, err, sizeof err) == NULL, "garbage refused");
     CHECK_CONTAINS(err, "garbage.db");
     CHECK(state_open("/nonexistent-dir/x/state.db", err, sizeof err) == NULL, "bad path");
+    test_usage_wal(dir);
+    test_usage_close(dir, csv);
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -17,8 +17,9 @@
  * topic/article id of the default pack's size (31) in each of the 14
  * shipped languages, 48 sync-status writes, 20 changes of the languages
  * setting, and a run of wrong PINs then the right one (delays included,
- * on the virtual clock).  Usage rows older than ADMIN_USAGE_KEEP_DAYS are
- * pruned by admin_usage_view itself, so the size is bounded by that.  The
+ * on the virtual clock).  Views are counted in memory and written once an
+ * hour (admin_usage_flush); rows older than ADMIN_USAGE_KEEP_DAYS are
+ * pruned after a write, so the size is bounded by that.  The
  * database lives in /dev/shm when it exists (the figure is a size, not a
  * speed, and fsync on a disk would make the bench slow for nothing).
  */
