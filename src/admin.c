@@ -247,14 +247,15 @@ int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t
     int dfd = open_export_dir(dir, err, errlen);
     if (dfd < 0)
         return dfd;
-    if ((rc = admin_usage_flush(s, now_s, 1)) < 0) {
+    int rc = admin_usage_flush(s, now_s, 1);       /* the counts still in memory go too */
+    if (rc < 0) {
         snprintf(err, errlen, "cannot write the usage counts");
         close(dfd);
         return rc;
     }
     admin_day(now_s, day, sizeof day);
     snprintf(final, sizeof final, "faro-usage-%s.csv", day);
-    int rc = usage_text(s, &text, &len, err, errlen);
+    rc = usage_text(s, &text, &len, err, errlen);
     if (rc >= 0) {
         int w = fsio_write_at(dfd, dir, final, text, len, 0644, err, errlen);
         rc = w < 0 ? w : rc;
