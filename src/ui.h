@@ -110,6 +110,12 @@ void ui_wheel(ui_tree *t, int dy_px);
 /* Advances kinetic scrolling to `ms`.  Returns 1 while still moving. */
 int ui_animate(ui_tree *t, uint64_t ms);
 
+/* Forgets everything the last build held: zeroes the widgets and every
+ * byte of the string arena (sodium_memzero; the arena stays allocated for
+ * the next build), resets the scroll offset.  The tree is empty after;
+ * build it again before drawing.  Accepts NULL. */
+void ui_wipe(ui_tree *t);
+
 /* Writes the tree, one widget a line, for tests and debugging. */
 void ui_dump(const ui_tree *t, FILE *f);
 

@@ -30,7 +30,7 @@
 #include "lpack.h"
 #include "pack_build.h"
 #include "pin.h"
-#include "screens.h"
+#include "screens/screens.h"
 #include "sig.h"
 #include "state.h"
 #include "store.h"
