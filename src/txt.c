@@ -42,8 +42,8 @@
  *   2. The texture cache never holds more than cache_bytes after a draw; a
  *      single texture larger than that is drawn once and destroyed.
  *   3. Every cache is LRU and bounded (count and bytes).
- *   4. Textures are destroyed only by txt_drop_textures and by eviction
- *      while drawing (their renderer is alive then); a renderer change and
+ *   4. Textures are destroyed only by txt_drop_textures, txt_forget and by
+ *      eviction while drawing (their renderer is alive then); a renderer change and
  *      txt_free forget them instead, since SDL_DestroyRenderer frees them.
  */
 #include <fcntl.h>
