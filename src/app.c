@@ -52,6 +52,7 @@ struct app {
     const char *offered[FARO_MAX_LANGS];
     int noffered;
     int w, h, dirty, keep_scroll, animating;
+    int restore_scroll;                 /* 1: the next build returns to the top's scroll */
     int idle_ms, stale_days;
     deadline deadlines[DL_COUNT];
     int ticked;                         /* app_tick ran once */
@@ -306,7 +307,11 @@ ui_tree *app_tree(app *a)
             e.ix = search_ix(a);
             e.search_off = a->search_failed;
         }
-        screens_build(a->tree, &e, &a->v.hist[a->v.depth - 1], a->w, a->h, a->keep_scroll);
+        const screen_state *top = &a->v.hist[a->v.depth - 1];
+        screens_build(a->tree, &e, top, a->w, a->h, a->keep_scroll);
+        if (a->restore_scroll)
+            ui_set_scroll_y(a->tree, top->scroll);
+        a->restore_scroll = 0;
         a->dirty = 0;
         a->keep_scroll = 0;
     }
@@ -342,6 +347,13 @@ static void push(app *a, int screen, const char *id, const char *kind, int count
     a->keep_scroll = 0;
 }
 
+/* Opens a screen over the one shown, remembering where it was scrolled. */
+static void open_over(app *a, int screen, const char *id, const char *kind)
+{
+    a->v.hist[a->v.depth - 1].scroll = ui_scroll_y(a->tree);
+    push(a, screen, id, kind, 1);
+}
+
 static void go_home(app *a)
 {
     a->v.depth = 1;                     /* hist[0] is the language screen */
@@ -354,6 +366,7 @@ static void go_back(app *a)
         a->v.depth--;
         a->dirty = 1;
         a->keep_scroll = 0;
+        a->restore_scroll = 1;
     }
     if (a->v.depth == 1)
         a->v.lang[0] = 0;
@@ -366,7 +379,7 @@ static void apply_op(app *a, const nav_request *r)
         a->dirty = 1;
         a->keep_scroll = (r->flags & NAV_KEEP_SCROLL) != 0;
         break;
-    case NAV_PUSH: push(a, r->screen, r->id, r->kind, 1); break;
+    case NAV_PUSH: open_over(a, r->screen, r->id, r->kind); break;
     case NAV_REPLACE:
         if (a->v.depth > 1)
             a->v.depth--;
@@ -484,7 +497,7 @@ void app_text(app *a, const char *utf8, uint64_t ms)
 {
     touch(a, ms);
     if (app_screen(a) != SCR_SEARCH)
-        push(a, SCR_SEARCH, NULL, NULL, 1);
+        open_over(a, SCR_SEARCH, NULL, NULL);
     /* bounded: what does not fit whole is refused; invalid UTF-8 too */
     if (kbd_edit_insert(&a->v.query, utf8) == 0) {
         a->dirty = 1;
@@ -585,7 +598,7 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
         u->count = m->count;
         touch(a, ms);                   /* someone is at the kiosk */
         if (app_screen(a) != SCR_USB)
-            push(a, SCR_USB, NULL, NULL, 1);
+            open_over(a, SCR_USB, NULL, NULL);
         break;
     case USB_PACK_START:
     case USB_PACK_PROGRESS:

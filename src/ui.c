@@ -376,3 +376,10 @@ void ui_wipe(ui_tree *t)
     t->pressed = -1;
     t->dragging = 0;
 }
+
+void ui_set_scroll_y(ui_tree *t, int y)
+{
+    t->scroll = (float)y;
+    t->velocity = 0;
+    clamp_scroll(t);
+}

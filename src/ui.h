@@ -97,6 +97,9 @@ int ui_hit(const ui_tree *t, int x, int y);
 /* Nearest tappable widget: i itself or its closest ancestor with an action. */
 int ui_actionable(const ui_tree *t, int i);
 
+/* Sets the scroll offset to y px (clamped to the content; no animation). */
+void ui_set_scroll_y(ui_tree *t, int y);
+
 /* Scrolls so that widget i is inside the view (no animation). */
 void ui_scroll_to(ui_tree *t, int i);
 

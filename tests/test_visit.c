@@ -196,6 +196,34 @@ static void test_visit_forgotten(kiosk *k)
     app_free(a);
 }
 
+/* Back returns to where the list was scrolled; a new screen starts at the top. */
+static void test_scroll_kept(kiosk *k)
+{
+    app *a = app_new(&k->c, k->st, k->loc, k->txt);
+    uint64_t ms = 1000;
+    if (!a)
+        return;
+    app_tick(a, ms);
+    tap(a, "Español", ms += 100);
+    tap(a, loc_str(k->loc, "es", "home.directory"), ms += 100);
+    app_wheel(a, 900, ms += 100);
+    int y = ui_scroll_y(app_tree(a));
+    CHECK(y > 0, "the directory scrolled");
+    ui_tree *t = app_tree(a);
+    int item = -1;
+    for (int i = find_role(t, UI_ITEM, 0); i >= 0 && item < 0; i = find_role(t, UI_ITEM, i + 1))
+        if (ui_visible(t, i))
+            item = i;
+    CHECK(item >= 0, "a service on screen");
+    app_activate(a, item, ms += 100);
+    CHECK_STR(screens_name(app_screen(a)), "service");
+    CHECK(ui_scroll_y(app_tree(a)) == 0, "the service starts at the top");
+    app_back(a, ms += 100);
+    CHECK_STR(screens_name(app_screen(a)), "directory");
+    CHECK(ui_scroll_y(app_tree(a)) == y, "back where the list was: %d, want %d", ui_scroll_y(app_tree(a)), y);
+    app_free(a);
+}
+
 /* ---- 2. the wipes themselves ---- */
 
 static void test_wipes(kiosk *k)
@@ -306,6 +334,11 @@ static void test_act_handlers(kiosk *k)
     CHECK(r.op == NAV_RESET, "closing the console resets the visit");
     r = screens_ops(SCR_ADMIN)->act(&b.v, &b.e, ACT_DEADLINE, "");
     CHECK(r.op == NAV_NONE, "no removal waiting: the deadline does nothing");
+    b.v.console.msg_key = "admin.packs.busy";
+    snprintf(b.v.console.msg_arg, sizeof b.v.console.msg_arg, "org.example.x");
+    show(&b, SCR_ADMIN, NULL, NULL, "en");
+    CHECK(ui_find(b.t, "busy installing a pack. The pack org.example.x will be removed", 0) >= 0,
+          "the console says it is busy and will retry");
     snprintf(b.v.console.retry, sizeof b.v.console.retry, "org.example.x");
     r = screens_ops(SCR_ADMIN)->act(&b.v, &b.e, ACT_DEADLINE, "");
     CHECK(r.op == NAV_REDRAW && (r.flags & NAV_RETRY_STOP) && !(r.flags & (NAV_RETRY | NAV_RELOAD)),
@@ -332,6 +365,7 @@ int main(void)
     kiosk k = { 0 };
     if (kiosk_open(&k) == 0) {
         test_visit_forgotten(&k);
+        test_scroll_kept(&k);
         test_wipes(&k);
         test_act_handlers(&k);
     }

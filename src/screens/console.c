@@ -59,7 +59,6 @@ static const struct {
 
 #define MAX_DOTS 12         /* PIN digits shown as dots */
 #define LOG_SHOWN 60        /* log lines on the log tab */
-#define RETRY_MS 1000       /* a refused removal is tried again after this */
 
 static const console_visit *con_of(const lay *b)
 {

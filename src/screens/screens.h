@@ -63,6 +63,7 @@ typedef struct screen_state {
     int screen;                         /* enum screen_id */
     char id[FARO_MAX_ID_LEN + 1];       /* topic, article or service id */
     char kind[32];                      /* directory filter, "" for all */
+    int scroll;                         /* px scrolled when the next screen opened (Back returns there) */
 } screen_state;
 
 /* ---- the visit: everything a person's visit creates ---- */
