@@ -33,6 +33,7 @@
 #define CORNER_DP 56            /* the hidden gesture's corner, dp square */
 #define CORNER_TAPS_MAX 16
 #define RETRY_MS 1000           /* a screen's NAV_RETRY wakes it after this */
+#define STACK_SCRUB_BYTES (64 * 1024)
 
 /* The deadlines; a slot is armed or not.  One of each kind at most. */
 enum deadline_kind { DL_IDLE_RESET, DL_SCREEN_RETRY, DL_COUNT };
@@ -196,9 +197,18 @@ void app_offer_languages(app *a, const cfg *c)
 
 /* ---- the visit ---- */
 
+/* Zeroes the stack below the caller: the screens composed the visit's
+ * words (a nationality's name, the query in a line) in local buffers there. */
+__attribute__((noinline)) static void scrub_stack(void)
+{
+    unsigned char pad[STACK_SCRUB_BYTES];
+    sodium_memzero(pad, sizeof pad);
+}
+
 /* Forgets the visit: its struct, the tree's strings, the text caches. */
 static void reset_visit(app *a)
 {
+    scrub_stack();
     visit_wipe(&a->v);
     ui_wipe(a->tree);
     txt_forget(a->txt);
