@@ -22,7 +22,6 @@
 #include "app.h"
 #include "log.h"
 #include "kbd.h"
-#include "pin.h"
 #include "usb.h"
 
 #include <sodium.h>
