@@ -1,43 +1,61 @@
 /*
- * app.c — navigation, history and the idle reset over the screens.
+ * app.c — input, navigation and deadlines over the screens wing.
  *
- * A visit is a stack of screen states; every navigation pushes, Back pops,
- * Home and Language truncate.  Nothing of the visit is stored anywhere
- * else, so the idle reset forgets it simply by clearing the stack and the
- * language.  The tree is rebuilt lazily: navigation only sets `dirty`.
+ * A tap finds its widget's action; screens_act (src/screens/) turns it into
+ * a navigation request, a value, and this file applies it: push a screen,
+ * replace the top, back, home, or reset the visit.  The screens never call
+ * back into the app.  The tree is rebuilt lazily: a request only sets
+ * `dirty`.
+ *
+ * Everything a person's visit creates is in one struct visit (history,
+ * language, query, nationality, the console's digits...).  Resetting it
+ * wipes it whole with sodium_memzero, together with the widget tree's
+ * strings (ui_wipe) and the text engine's caches (txt_forget), the other
+ * two places that hold the visit's words.  Nothing of the visit is written
+ * anywhere, and its end is not logged.
+ *
+ * Time comes from the caller.  The app keeps a small fixed list of
+ * deadlines (the idle reset, a screen's retry; an idle warning and alert
+ * expiry are next): app_tick runs those that are due, app_wait_ms says how
+ * long the caller may sleep.
  */
 #include "app.h"
 #include "log.h"
 #include "kbd.h"
-#include "pin.h"
 #include "usb.h"
 
-#include <dirent.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#define HISTORY_MAX 32
+#define CORNER_DP 56            /* the hidden gesture's corner, dp square */
+#define CORNER_TAPS_MAX 16
+#define RETRY_MS 1000           /* a screen's NAV_RETRY wakes it after this */
+#define STACK_SCRUB_BYTES (64 * 1024)
+
+/* The deadlines; a slot is armed or not.  One of each kind at most. */
+enum deadline_kind { DL_IDLE_RESET, DL_SCREEN_RETRY, DL_COUNT };
+
+typedef struct deadline {
+    int armed;
+    uint64_t due;               /* the caller's clock, ms */
+    int screen;                 /* DL_SCREEN_RETRY: whose act gets ACT_DEADLINE */
+} deadline;
 
 struct app {
     store *st;
     loc_set *loc;
     txt_ctx *txt;
     ui_tree *tree;
-    screen_state hist[HISTORY_MAX];
-    int depth;                           /* hist[depth - 1] is shown */
-    char lang[FARO_MAX_LANG_LEN + 1];
+    visit v;                             /* the visit: wiped whole by reset_visit */
     const char *offered[FARO_MAX_LANGS];
     int noffered;
     int w, h, dirty, keep_scroll, animating;
+    int restore_scroll;                 /* 1: the next build returns to the top's scroll */
     int idle_ms, stale_days;
-    uint64_t last_input;
-    /* the visit: forgotten by reset_visit, never written anywhere */
-    kbd_edit query;
-    char kbd[16];
-    char country[4];
+    deadline deadlines[DL_COUNT];
+    int ticked;                         /* app_tick ran once */
     /* search: the index is opened on first use */
     char search_path[CFG_PATH_MAX + 32];
     search_index *ix;
@@ -45,15 +63,12 @@ struct app {
     char city[64];
     screen_usb usb;
     /* the administrator's console */
-    screen_admin admin;
-    char pin[PIN_MAX_LEN + 1];
-    state *db;
-    installer *in;
+    console_env console;
+    char data_dir[CFG_PATH_MAX * 2];
     char font_dir[CFG_PATH_MAX * 2];
     char usb_roots[CFG_MAX_USB_ROOTS][CFG_PATH_MAX];
-    int nusb_roots;
     int gesture_taps, gesture_window_ms;
-    uint64_t corner_taps[16];
+    uint64_t corner_taps[CORNER_TAPS_MAX];
     int ncorner;
     app_reload_fn reload;
     void *reload_user;
@@ -79,6 +94,50 @@ static void clock_at(app *a, uint64_t ms)
     a->now_ms = ms;
 }
 
+/* ---- deadlines ---- */
+
+static void deadline_set(app *a, int kind, uint64_t due, int screen)
+{
+    a->deadlines[kind] = (deadline){ .armed = 1, .due = due, .screen = screen };
+}
+
+static void deadline_clear(app *a, int kind)
+{
+    a->deadlines[kind].armed = 0;
+}
+
+/* 1 when the visit holds nothing a reset would forget. */
+static int visit_at_rest(const app *a)
+{
+    return a->v.depth == 1 && !a->v.lang[0];
+}
+
+/* 1 when deadline k would do something if it came now. */
+static int deadline_live(const app *a, int k)
+{
+    if (!a->deadlines[k].armed)
+        return 0;
+    return k != DL_IDLE_RESET || !visit_at_rest(a);
+}
+
+/* The live deadline due first, or -1. */
+static int deadline_next(const app *a)
+{
+    int best = -1;
+    for (int k = 0; k < DL_COUNT; k++)
+        if (deadline_live(a, k) && (best < 0 || a->deadlines[k].due < a->deadlines[best].due))
+            best = k;
+    return best;
+}
+
+/* Someone is at the kiosk: the idle reset moves back. */
+static void touch(app *a, uint64_t ms)
+{
+    deadline_set(a, DL_IDLE_RESET, ms + (uint64_t)a->idle_ms, 0);
+}
+
+/* ---- languages offered ---- */
+
 /* Preferred order when the config does not list languages. */
 static const char *const default_order[] = { "es", "en", "fr", "ht", "pt", "ar" };
 
@@ -100,7 +159,7 @@ static void offer(app *a, const char *code)
 static void apply_admin_langs(app *a)
 {
     char langs[FARO_MAX_LANGS][FARO_MAX_LANG_LEN + 1];
-    int n = a->db ? admin_languages_get(a->db, langs, FARO_MAX_LANGS) : 0;
+    int n = a->console.db ? admin_languages_get(a->console.db, langs, FARO_MAX_LANGS) : 0;
     if (n <= 0)
         return;
     int kept = 0;
@@ -135,21 +194,24 @@ void app_offer_languages(app *a, const cfg *c)
     a->dirty = 1;
 }
 
+/* ---- the visit ---- */
+
+/* Zeroes the stack below the caller: the screens composed the visit's
+ * words (a nationality's name, the query in a line) in local buffers there. */
+__attribute__((noinline)) static void scrub_stack(void)
+{
+    unsigned char pad[STACK_SCRUB_BYTES];
+    sodium_memzero(pad, sizeof pad);
+}
+
+/* Forgets the visit: its struct, the tree's strings, the text caches. */
 static void reset_visit(app *a)
 {
-    memset(a->pin, 0, sizeof a->pin);
-    a->admin.pin_len = 0;
-    a->admin.msg_key = NULL;
-    a->admin.confirm[0] = 0;
-    a->admin.checked = 0;
-    a->admin.tab = 0;
-    kbd_edit_init(&a->query, SEARCH_MAX_QUERY);
-    memset(a->kbd, 0, sizeof a->kbd);
-    memset(a->country, 0, sizeof a->country);
-    memset(a->hist, 0, sizeof a->hist);
-    a->hist[0].screen = SCR_LANGUAGE;
-    a->depth = 1;
-    a->lang[0] = 0;
+    scrub_stack();
+    visit_wipe(&a->v);
+    ui_wipe(a->tree);
+    txt_forget(a->txt);
+    deadline_clear(a, DL_SCREEN_RETRY);
     a->dirty = 1;
     a->keep_scroll = 0;
 }
@@ -175,7 +237,8 @@ app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt)
     a->ms_start = a->now_ms = UINT64_MAX;
     a->stale_days = c->stale_days;
     app_offer_languages(a, c);
-    reset_visit(a);
+    visit_wipe(&a->v);
+    a->dirty = 1;
     return a;
 }
 
@@ -185,6 +248,7 @@ void app_free(app *a)
         return;
     search_close(a->ix);
     ui_free(a->tree);
+    sodium_memzero(&a->v, sizeof a->v);
     free(a);
 }
 
@@ -196,11 +260,6 @@ void app_resize(app *a, int w, int h)
     a->h = h;
     a->dirty = 1;
     a->keep_scroll = 1;
-}
-
-static long today_days(const app *a)
-{
-    return wall_s(a) / 86400;
 }
 
 /* The search index, opened (and built if needed) the first time it is
@@ -233,278 +292,135 @@ void app_set_search_wait(app *a, void (*fn)(void *user), void *user)
     a->before_search_user = user;
 }
 
+/* What the screens read (and the act handlers work with). */
+static screen_env make_env(const app *a)
+{
+    const screen_ops *ops = screens_ops(app_screen(a));
+    screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->v.lang,
+                     .offered = a->offered, .noffered = a->noffered, .stale_days = a->stale_days,
+                     .today = wall_s(a) / 86400, .now_s = wall_s(a), .search_off = a->search_failed,
+                     .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console };
+    /* the console and the USB screen speak the reader's language, or the kiosk's first */
+    if (!*a->v.lang && ops && ops->first_lang && a->noffered > 0)
+        e.lang = a->offered[0];
+    return e;
+}
+
 ui_tree *app_tree(app *a)
 {
     if (a->dirty) {
+        screen_env e = make_env(a);
+        const screen_ops *ops = screens_ops(app_screen(a));
         /* the index is opened (and built if needed) only when someone searches */
-        int searching = app_screen(a) == SCR_SEARCH;
-        screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->lang,
-                         .offered = a->offered, .noffered = a->noffered,
-                         .stale_days = a->stale_days, .today = today_days(a),
-                         .ix = searching ? search_ix(a) : NULL, .query = a->query.buf, .kbd = a->kbd,
-                         .country = a->country, .city = a->city, .usb = &a->usb,
-                         .admin = &a->admin, .search_off = a->search_failed };
-        a->admin.now_s = wall_s(a);
-        /* the console speaks the language it was opened in, or the kiosk's first */
-        if (!*a->lang && (app_screen(a) == SCR_ADMIN || app_screen(a) == SCR_ADMIN_PIN) && a->noffered > 0)
-            e.lang = a->offered[0];
-        /* the USB screen speaks the reader's language, or the kiosk's first one */
-        if (!*a->lang && app_screen(a) == SCR_USB && a->noffered > 0)
-            e.lang = a->offered[0];
-        screens_build(a->tree, &e, &a->hist[a->depth - 1], a->w, a->h, a->keep_scroll);
+        if (ops && ops->needs_index) {
+            e.ix = search_ix(a);
+            e.search_off = a->search_failed;
+        }
+        const screen_state *top = &a->v.hist[a->v.depth - 1];
+        screens_build(a->tree, &e, top, a->w, a->h, a->keep_scroll);
+        if (a->restore_scroll)
+            ui_set_scroll_y(a->tree, top->scroll);
+        a->restore_scroll = 0;
         a->dirty = 0;
         a->keep_scroll = 0;
     }
     return a->tree;
 }
 
+/* ---- navigation ---- */
+
 /* Counts a view for the usage report: the day, the content id, the
  * language — nothing finer, nothing about the person. */
-static void count_view(app *a, int screen, const char *id)
+static void count_view(app *a, const screen_state *s)
 {
-    const char *what = screen == SCR_TOPIC || screen == SCR_ARTICLE ? id
-                     : screen == SCR_DIRECTORY ? "directory" : screen == SCR_SERVICE ? "service"
-                     : screen == SCR_SEARCH ? "search" : NULL;
-    if (a->db && what && *what && *a->lang)
-        admin_usage_view(a->db, wall_s(a), what, a->lang);
+    const char *what = screens_usage_key(s);
+    if (a->console.db && what && *a->v.lang)
+        admin_usage_view(a->console.db, wall_s(a), what, a->v.lang);
 }
 
-static void push(app *a, int screen, const char *id, const char *kind)
+static void push(app *a, int screen, const char *id, const char *kind, int counted)
 {
-    count_view(a, screen, id);
-    if (a->depth == HISTORY_MAX) {      /* drop the oldest step after home */
-        memmove(&a->hist[1], &a->hist[2], (HISTORY_MAX - 2) * sizeof a->hist[0]);
-        a->depth--;
+    visit *v = &a->v;
+    if (v->depth == VISIT_HISTORY_MAX) {    /* drop the oldest step after the language screen */
+        memmove(&v->hist[1], &v->hist[2], (VISIT_HISTORY_MAX - 2) * sizeof v->hist[0]);
+        v->depth--;
     }
-    screen_state *s = &a->hist[a->depth++];
+    screen_state *s = &v->hist[v->depth++];
     memset(s, 0, sizeof *s);
     s->screen = screen;
     snprintf(s->id, sizeof s->id, "%s", id ? id : "");
     snprintf(s->kind, sizeof s->kind, "%s", kind ? kind : "");
+    if (counted)
+        count_view(a, s);
     a->dirty = 1;
     a->keep_scroll = 0;
 }
 
+/* Opens a screen over the one shown, remembering where it was scrolled. */
+static void open_over(app *a, int screen, const char *id, const char *kind)
+{
+    a->v.hist[a->v.depth - 1].scroll = ui_scroll_y(a->tree);
+    push(a, screen, id, kind, 1);
+}
+
 static void go_home(app *a)
 {
-    a->depth = 1;                       /* hist[0] is the language screen */
-    push(a, SCR_HOME, NULL, NULL);
+    a->v.depth = 1;                     /* hist[0] is the language screen */
+    push(a, SCR_HOME, NULL, NULL, 1);
 }
 
 static void go_back(app *a)
 {
-    if (a->depth > 1) {
-        a->depth--;
+    if (a->v.depth > 1) {
+        a->v.depth--;
         a->dirty = 1;
         a->keep_scroll = 0;
+        a->restore_scroll = 1;
     }
-    if (a->depth == 1)
-        a->lang[0] = 0;
+    if (a->v.depth == 1)
+        a->v.lang[0] = 0;
 }
 
-/* faro:article/<id>, faro:topic/<id>, faro:service/<id>, faro:directory/<kind> */
-static void follow_link(app *a, const char *target)
+static void apply_op(app *a, const nav_request *r)
 {
-    static const struct { const char *prefix; int screen; } routes[] = {
-        { "faro:article/", SCR_ARTICLE }, { "faro:topic/", SCR_TOPIC },
-        { "faro:service/", SCR_SERVICE }, { "faro:directory/", SCR_DIRECTORY },
-    };
-    for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
-        size_t n = strlen(routes[i].prefix);
-        if (strncmp(target, routes[i].prefix, n) != 0)
-            continue;
-        if (routes[i].screen == SCR_DIRECTORY)
-            push(a, SCR_DIRECTORY, NULL, target + n);
-        else
-            push(a, routes[i].screen, target + n, NULL);
-        return;
-    }
-}
-
-/* ---- the administrator's console ---- */
-
-
-static void admin_say(app *a, const char *key, long count, const char *arg)
-{
-    a->admin.msg_key = key;
-    a->admin.msg_count = count;
-    snprintf(a->admin.msg_arg, sizeof a->admin.msg_arg, "%s", arg ? arg : "");
-}
-
-/* The languages shown, from the console's setting or else the offered list. */
-static void admin_load_langs(app *a)
-{
-    a->admin.nlangs = 0;
-    for (int i = 0; i < a->noffered && i < FARO_MAX_LANGS; i++)
-        snprintf(a->admin.langs[a->admin.nlangs++], FARO_MAX_LANG_LEN + 1, "%s", a->offered[i]);
-}
-
-static void admin_save_langs(app *a)
-{
-    const char *list[FARO_MAX_LANGS];
-    for (int i = 0; i < a->admin.nlangs; i++)
-        list[i] = a->admin.langs[i];
-    if (a->db && admin_languages_set(a->db, list, a->admin.nlangs) == 0)
-        admin_say(a, "admin.saved", -1, NULL);
-    apply_admin_langs(a);
-}
-
-static void admin_pin_ok(app *a)
-{
-    long wait = 0;
-    int rc = pin_check(a->db, a->pin, wall_s(a), &wait);
-    memset(a->pin, 0, sizeof a->pin);
-    a->admin.pin_len = 0;
-    if (rc == 0) {
-        log_msg("admin: console opened");
-        admin_say(a, NULL, -1, NULL);
-        admin_load_langs(a);
-        a->depth--;                     /* the PIN pad is not kept in the history */
-        push(a, SCR_ADMIN, NULL, NULL);
-    } else if (rc == FARO_ENOTFOUND) {
-        admin_say(a, "admin.pin.not_set", -1, NULL);
-    } else if (rc == FARO_EAUTH || rc == FARO_EAGAIN) {
-        if (rc == FARO_EAUTH)
-            log_msg("admin: wrong PIN");
-        if (rc == FARO_EAUTH && wait <= 2)
-            admin_say(a, "admin.pin.wrong", -1, NULL);      /* a slip: no talk of waiting yet */
-        else if (wait >= 120)
-            admin_say(a, "admin.pin.wait_minutes", (wait + 59) / 60, NULL);
-        else
-            admin_say(a, "admin.pin.wait", wait > 0 ? wait : 1, NULL);
+    switch (r->op) {
+    case NAV_REDRAW:
+        a->dirty = 1;
+        a->keep_scroll = (r->flags & NAV_KEEP_SCROLL) != 0;
+        break;
+    case NAV_PUSH: open_over(a, r->screen, r->id, r->kind); break;
+    case NAV_REPLACE:
+        if (a->v.depth > 1)
+            a->v.depth--;
+        push(a, r->screen, r->id, r->kind, 0);
+        break;
+    case NAV_BACK: go_back(a); break;
+    case NAV_HOME: go_home(a); break;
+    case NAV_RESET: reset_visit(a); break;
+    default: break;
     }
 }
 
-static int lang_index(const app *a, const char *code)
+/* Applies what screen `from`'s act asked for. */
+static void apply(app *a, const nav_request *r, int from)
 {
-    for (int i = 0; i < a->admin.nlangs; i++)
-        if (!strcmp(a->admin.langs[i], code))
-            return i;
-    return -1;
-}
-
-static void admin_lang(app *a, int action, const char *code)
-{
-    screen_admin *ad = &a->admin;
-    int i = lang_index(a, code);
-    if (action == ACT_ADMIN_LANG_TOGGLE && i >= 0) {
-        if (ad->nlangs == 1) {
-            admin_say(a, "admin.lang.need_one", -1, NULL);
-            return;
-        }
-        memmove(ad->langs[i], ad->langs[i + 1], (size_t)(ad->nlangs - i - 1) * sizeof ad->langs[0]);
-        ad->nlangs--;
-    } else if (action == ACT_ADMIN_LANG_TOGGLE && ad->nlangs < FARO_MAX_LANGS) {
-        snprintf(ad->langs[ad->nlangs++], sizeof ad->langs[0], "%s", code);
-    } else if (i >= 0) {
-        int j = action == ACT_ADMIN_LANG_UP ? i - 1 : i + 1;
-        if (j < 0 || j >= ad->nlangs)
-            return;
-        char tmp[FARO_MAX_LANG_LEN + 1];
-        memcpy(tmp, ad->langs[i], sizeof tmp);
-        memcpy(ad->langs[i], ad->langs[j], sizeof tmp);
-        memcpy(ad->langs[j], tmp, sizeof tmp);
-    }
-    admin_save_langs(a);
-}
-
-/* The first writable stick folder under the USB roots, or NULL. */
-static const char *find_stick(app *a, char *out, size_t size)
-{
-    static const char *const defaults[] = { "/media", "/run/media" };
-    for (int r = 0; r < (a->nusb_roots ? a->nusb_roots : 2); r++) {
-        const char *root = a->nusb_roots ? a->usb_roots[r] : defaults[r];
-        DIR *d = opendir(root);
-        for (struct dirent *e; d && (e = readdir(d));) {
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(out, size, "%s/%s", root, e->d_name);
-            struct stat st;
-            if (lstat(out, &st) == 0 && S_ISDIR(st.st_mode) && access(out, W_OK) == 0) {
-                closedir(d);
-                return out;
-            }
-        }
-        if (d)
-            closedir(d);
-    }
-    return NULL;
-}
-
-static void admin_export(app *a)
-{
-    char dir[CFG_PATH_MAX + 256], name[256], err[FARO_MAX_ERRLEN];
-    if (!find_stick(a, dir, sizeof dir)) {
-        admin_say(a, "admin.usage.no_stick", -1, NULL);
-        return;
-    }
-    int n = admin_usage_export(a->db, dir, wall_s(a), name, sizeof name, err, sizeof err);
-    if (n < 0) {
-        log_msg("admin: usage export: %s", err);
-        admin_say(a, "admin.usage.failed", -1, NULL);
-    } else {
-        log_msg("admin: usage counts exported (%d rows)", n);
-        admin_say(a, "admin.usage.exported", -1, name);
-    }
-}
-
-static void admin_remove(app *a, const char *id)
-{
-    char err[FARO_MAX_ERRLEN];
-    a->admin.confirm[0] = 0;
-    if (!a->in || install_remove(a->in, id, err, sizeof err) != 0) {
-        log_msg("admin: remove %s: %s", id, a->in ? err : "no installer");
-        admin_say(a, "admin.packs.remove_failed", -1, id);
-        return;
-    }
-    log_msg("admin: pack %s removed", id);
-    admin_say(a, "admin.packs.removed", -1, id);
-    if (a->reload)
+    apply_op(a, r);
+    if (r->flags & NAV_RETRY)
+        deadline_set(a, DL_SCREEN_RETRY, a->now_ms + RETRY_MS, from);
+    if (r->flags & NAV_RETRY_STOP)
+        deadline_clear(a, DL_SCREEN_RETRY);
+    if (r->flags & NAV_LANGS)
+        apply_admin_langs(a);
+    if ((r->flags & NAV_RELOAD) && a->reload)
         a->reload(a->reload_user);
 }
 
-static void admin_action(app *a, int action, const char *arg)
+static void perform(app *a, int action, const char *arg)
 {
-    screen_admin *ad = &a->admin;
-    a->dirty = 1;
-    a->keep_scroll = action != ACT_ADMIN_TAB;
-    switch (action) {
-    case ACT_PIN_DIGIT:
-        if (ad->pin_len < PIN_MAX_LEN) {
-            a->pin[ad->pin_len++] = arg[0];
-            a->pin[ad->pin_len] = 0;
-        }
-        break;
-    case ACT_PIN_DEL:
-        if (ad->pin_len > 0)
-            a->pin[--ad->pin_len] = 0;
-        break;
-    case ACT_PIN_OK: admin_pin_ok(a); break;
-    case ACT_ADMIN_TAB:
-        ad->tab = atoi(arg) % TAB_COUNT;
-        admin_say(a, NULL, -1, NULL);
-        break;
-    case ACT_ADMIN_REMOVE: snprintf(ad->confirm, sizeof ad->confirm, "%s", arg); break;
-    case ACT_ADMIN_CANCEL: ad->confirm[0] = 0; break;
-    case ACT_ADMIN_CONFIRM: admin_remove(a, arg); break;
-    case ACT_ADMIN_LANG_TOGGLE: case ACT_ADMIN_LANG_UP: case ACT_ADMIN_LANG_DOWN:
-        admin_lang(a, action, arg);
-        break;
-    case ACT_ADMIN_EXPORT: admin_export(a); break;
-    case ACT_ADMIN_CHECK: {
-        admin_env env = { .data_dir = ad->data_dir, .font_dir = a->font_dir, .st = a->db,
-                          .now_s = wall_s(a) };
-        ad->failed = admin_selfcheck(&env, ad->checks);
-        ad->checked = 1;
-        log_msg("admin: self-check, %d problem(s)", ad->failed);
-        break;
-    }
-    case ACT_ADMIN_CLOSE:
-        log_msg("admin: console closed");
-        reset_visit(a);
-        break;
-    default: break;
-    }
+    screen_env e = make_env(a);
+    int from = app_screen(a);
+    nav_request r = screens_act(&a->v, &e, action, arg);
+    apply(a, &r, from);
 }
 
 /* Counts a tap in the hidden corner; the last of `gesture_taps` taps
@@ -514,12 +430,12 @@ static void admin_action(app *a, int action, const char *arg)
  * Back in the corner is never ignored). */
 static int corner_gesture(app *a, int x, int y, uint64_t ms)
 {
-    int zone = ui_dp(a->tree, 56);
+    int zone = ui_dp(a->tree, CORNER_DP);
     if (x > zone || y > zone || a->gesture_taps <= 0) {
         a->ncorner = 0;
         return 0;
     }
-    if (a->ncorner == 16 || (a->ncorner > 0 &&
+    if (a->ncorner == CORNER_TAPS_MAX || (a->ncorner > 0 &&
                              ms - a->corner_taps[a->ncorner - 1] > (uint64_t)a->gesture_window_ms))
         a->ncorner = 0;
     a->corner_taps[a->ncorner++] = ms;
@@ -530,86 +446,18 @@ static int corner_gesture(app *a, int x, int y, uint64_t ms)
         return 1;
     a->ncorner = 0;
     if (app_screen(a) != SCR_ADMIN && app_screen(a) != SCR_ADMIN_PIN) {
-        memset(a->pin, 0, sizeof a->pin);
-        a->admin.pin_len = 0;
-        admin_say(a, pin_is_set(a->db) ? NULL : "admin.pin.not_set", -1, NULL);
-        push(a, SCR_ADMIN_PIN, NULL, NULL);
+        screen_env e = make_env(a);
+        nav_request r = screens_console_open(&a->v, &e);
+        apply(a, &r, app_screen(a));
     }
     return 1;
-}
-
-/* Appends typed text to the query (bounded: what does not fit whole is
- * refused; invalid UTF-8 from a keyboard is refused too). */
-static void type_text(app *a, const char *utf8)
-{
-    if (kbd_edit_insert(&a->query, utf8) == 0) {
-        a->dirty = 1;
-        a->keep_scroll = 0;
-    }
-}
-
-/* Removes the last grapheme cluster (a letter with its accents). */
-static void backspace(app *a)
-{
-    if (kbd_edit_backspace(&a->query) > 0)
-        a->dirty = 1;
-}
-
-static void perform(app *a, int action, const char *arg)
-{
-    switch (action) {
-    case ACT_SEARCH:
-        if (app_screen(a) != SCR_SEARCH)
-            push(a, SCR_SEARCH, NULL, NULL);
-        break;
-    case ACT_KEY: type_text(a, arg); break;
-    case ACT_BACKSPACE: backspace(a); break;
-    case ACT_CLEAR:
-        kbd_edit_clear(&a->query);
-        a->dirty = 1;
-        break;
-    case ACT_KBD:
-        snprintf(a->kbd, sizeof a->kbd, "%s", arg);
-        a->dirty = 1;
-        a->keep_scroll = 1;
-        break;
-    case ACT_COUNTRY_PICK: push(a, SCR_COUNTRY, NULL, NULL); break;
-    case ACT_PIN_DIGIT: case ACT_PIN_DEL: case ACT_PIN_OK:
-    case ACT_ADMIN_TAB: case ACT_ADMIN_REMOVE: case ACT_ADMIN_CONFIRM: case ACT_ADMIN_CANCEL:
-    case ACT_ADMIN_LANG_TOGGLE: case ACT_ADMIN_LANG_UP: case ACT_ADMIN_LANG_DOWN:
-    case ACT_ADMIN_EXPORT: case ACT_ADMIN_CHECK: case ACT_ADMIN_CLOSE:
-        admin_action(a, action, arg);
-        break;
-    case ACT_COUNTRY:
-        snprintf(a->country, sizeof a->country, "%s", arg);
-        go_back(a);
-        break;
-    case ACT_LANG:
-        snprintf(a->lang, sizeof a->lang, "%s", arg);
-        go_home(a);
-        break;
-    case ACT_BACK: go_back(a); break;
-    case ACT_HOME: go_home(a); break;
-    case ACT_LANGSCREEN: reset_visit(a); break;
-    case ACT_TOPIC: push(a, SCR_TOPIC, arg, NULL); break;
-    case ACT_ARTICLE: push(a, SCR_ARTICLE, arg, NULL); break;
-    case ACT_DIRECTORY: push(a, SCR_DIRECTORY, NULL, arg); break;
-    case ACT_SERVICE: push(a, SCR_SERVICE, arg, NULL); break;
-    case ACT_LINK: follow_link(a, arg); break;
-    case ACT_KIND:
-        snprintf(a->hist[a->depth - 1].kind, sizeof a->hist[0].kind, "%s", arg);
-        a->dirty = 1;
-        a->keep_scroll = 0;
-        break;
-    default: break;
-    }
 }
 
 void app_activate(app *a, int i, uint64_t ms)
 {
     clock_at(a, ms);
     const ui_widget *w = ui_get(app_tree(a), i);
-    a->last_input = ms;
+    touch(a, ms);
     if (w && w->action)
         perform(a, w->action, w->arg ? w->arg : "");
 }
@@ -617,7 +465,7 @@ void app_activate(app *a, int i, uint64_t ms)
 void app_press(app *a, int x, int y, uint64_t ms)
 {
     clock_at(a, ms);
-    a->last_input = ms;
+    touch(a, ms);
     if (corner_gesture(a, x, y, ms))
         return;
     ui_press(app_tree(a), x, y, ms);
@@ -626,7 +474,7 @@ void app_press(app *a, int x, int y, uint64_t ms)
 
 void app_move(app *a, int x, int y, uint64_t ms)
 {
-    a->last_input = ms;
+    touch(a, ms);
     ui_move(app_tree(a), x, y, ms);
     a->animating = 1;
 }
@@ -634,7 +482,7 @@ void app_move(app *a, int x, int y, uint64_t ms)
 void app_release(app *a, int x, int y, uint64_t ms)
 {
     clock_at(a, ms);
-    a->last_input = ms;
+    touch(a, ms);
     int i = ui_release(app_tree(a), x, y, ms);
     a->animating = 1;
     if (i >= 0)
@@ -643,42 +491,46 @@ void app_release(app *a, int x, int y, uint64_t ms)
 
 void app_wheel(app *a, int dy_px, uint64_t ms)
 {
-    a->last_input = ms;
+    touch(a, ms);
     ui_wheel(app_tree(a), dy_px);
     a->animating = 1;
 }
 
 void app_back(app *a, uint64_t ms)
 {
-    a->last_input = ms;
+    touch(a, ms);
     go_back(a);
 }
 
 void app_text(app *a, const char *utf8, uint64_t ms)
 {
-    a->last_input = ms;
+    touch(a, ms);
     if (app_screen(a) != SCR_SEARCH)
-        perform(a, ACT_SEARCH, "");
-    type_text(a, utf8);
+        open_over(a, SCR_SEARCH, NULL, NULL);
+    /* bounded: what does not fit whole is refused; invalid UTF-8 too */
+    if (kbd_edit_insert(&a->v.query, utf8) == 0) {
+        a->dirty = 1;
+        a->keep_scroll = 0;
+    }
 }
 
 void app_backspace(app *a, uint64_t ms)
 {
-    a->last_input = ms;
-    if (app_screen(a) == SCR_SEARCH)
-        backspace(a);
+    touch(a, ms);
+    if (app_screen(a) == SCR_SEARCH && kbd_edit_backspace(&a->v.query) > 0)
+        a->dirty = 1;
 }
 
 void app_set_admin(app *a, const app_admin_env *env)
 {
-    a->db = env->db;
-    a->in = env->in;
-    a->admin.db = env->db;
-    a->admin.data_dir = env->data_dir;
+    int n = 0;
+    snprintf(a->data_dir, sizeof a->data_dir, "%s", env->data_dir ? env->data_dir : "");
     snprintf(a->font_dir, sizeof a->font_dir, "%s", env->font_dir ? env->font_dir : "");
-    a->nusb_roots = 0;
     for (int i = 0; i < env->nusb_roots && i < CFG_MAX_USB_ROOTS; i++)
-        snprintf(a->usb_roots[a->nusb_roots++], CFG_PATH_MAX, "%s", env->usb_roots[i]);
+        snprintf(a->usb_roots[n++], CFG_PATH_MAX, "%s", env->usb_roots[i]);
+    a->console = (console_env){ .db = env->db, .in = env->in, .data_dir = env->data_dir ? a->data_dir : NULL,
+                                .font_dir = a->font_dir, .usb_roots = (const char (*)[CFG_PATH_MAX])a->usb_roots,
+                                .nusb_roots = n, .sync = a->console.sync };
     a->gesture_taps = env->gesture_taps;
     a->gesture_window_ms = env->gesture_window_ms;
     a->reload = env->reload;
@@ -691,15 +543,15 @@ void app_set_locales(app *a, loc_set *loc)
     a->loc = loc;
     app_offer_languages(a, a->cfg);
     apply_admin_langs(a);
-    if (a->admin.nlangs)
-        admin_load_langs(a);
+    if (a->v.console.nlangs)
+        screens_console_langs(&a->v, a->offered, a->noffered);
     a->dirty = 1;
     a->keep_scroll = 1;
 }
 
 void app_set_sync(app *a, struct sync_ctx *s)
 {
-    a->admin.sync = s;
+    a->console.sync = s;
 }
 
 void app_set_city(app *a, const char *city)
@@ -707,18 +559,30 @@ void app_set_city(app *a, const char *city)
     snprintf(a->city, sizeof a->city, "%s", city ? city : "");
 }
 
+/* Runs deadline k, which is due. */
+static void deadline_fire(app *a, int k)
+{
+    deadline d = a->deadlines[k];
+    deadline_clear(a, k);
+    if (k == DL_IDLE_RESET && !visit_at_rest(a)) {
+        reset_visit(a);
+    } else if (k == DL_SCREEN_RETRY) {
+        const screen_ops *ops = screens_ops(d.screen);
+        screen_env e = make_env(a);
+        nav_request r = ops && ops->act ? ops->act(&a->v, &e, ACT_DEADLINE, "") : nav(NAV_NONE);
+        apply(a, &r, d.screen);
+    }
+}
 
 int app_tick(app *a, uint64_t ms)
 {
     clock_at(a, ms);
+    if (!a->ticked)
+        touch(a, ms);                   /* the idle count starts with the first tick */
+    a->ticked = 1;
+    for (int k = deadline_next(a); k >= 0 && a->deadlines[k].due <= ms; k = deadline_next(a))
+        deadline_fire(a, k);
     int redraw = a->dirty || a->animating;
-    if (a->last_input == 0)
-        a->last_input = ms;
-    if (ms - a->last_input >= (uint64_t)a->idle_ms && (a->depth > 1 || a->lang[0])) {
-        log_msg("idle: back to the language screen");
-        reset_visit(a);
-        redraw = 1;
-    }
     a->animating = ui_animate(app_tree(a), ms);
     return redraw || a->animating;
 }
@@ -727,9 +591,10 @@ int app_animating(const app *a) { return a->animating; }
 
 long app_wait_ms(const app *a, uint64_t ms)
 {
-    if (a->depth == 1 && !a->lang[0])
-        return -1;                      /* nothing to reset: sleep until input */
-    uint64_t due = a->last_input + (uint64_t)a->idle_ms;
+    int k = deadline_next(a);
+    if (k < 0)
+        return -1;                      /* nothing pending: sleep until input */
+    uint64_t due = a->deadlines[k].due;
     return due > ms ? (long)(due - ms) : 0;
 }
 
@@ -740,9 +605,9 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
     case USB_STICK_FOUND:
         memset(u, 0, sizeof *u);
         u->count = m->count;
-        a->last_input = ms;             /* someone is at the kiosk */
+        touch(a, ms);                   /* someone is at the kiosk */
         if (app_screen(a) != SCR_USB)
-            push(a, SCR_USB, NULL, NULL);
+            open_over(a, SCR_USB, NULL, NULL);
         break;
     case USB_PACK_START:
     case USB_PACK_PROGRESS:
@@ -774,9 +639,7 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
 
 void app_set_store(app *a, store *st)
 {
-    char err[FARO_MAX_ERRLEN];
     a->st = st;
-    (void)err;
     /* the index is rebuilt off the UI thread (app_set_search_wait's owner)
      * and reopened on the next search */
     search_close(a->ix);
@@ -786,5 +649,6 @@ void app_set_store(app *a, store *st)
     a->keep_scroll = 1;
 }
 
-int app_screen(const app *a) { return a->hist[a->depth - 1].screen; }
-const char *app_lang(const app *a) { return a->lang; }
+int app_screen(const app *a) { return a->v.hist[a->v.depth - 1].screen; }
+const char *app_lang(const app *a) { return a->v.lang; }
+const visit *app_visit(const app *a) { return &a->v; }

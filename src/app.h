@@ -1,15 +1,18 @@
 /*
- * app.h — the kiosk's state machine: which screen is shown, the visit's
- * history, the reader's language, input and the idle reset.
+ * app.h — the kiosk's state machine: input, navigation over the screens
+ * wing (src/screens/), the visit and its deadlines.
  *
  * The app owns the widget tree and rebuilds it only when something changed
- * (navigation, language, window size).  Time is passed in by the caller in
- * milliseconds, so the script player can run it on a virtual clock.
+ * (navigation, language, window size).  A tap goes to the screen's act
+ * handler, which returns a navigation request; the app applies it.  Time
+ * is passed in by the caller in milliseconds, so the script player can run
+ * it on a virtual clock.
  *
  * States: LANGUAGE --tap language--> HOME --tap tile--> TOPIC --> ARTICLE,
  * HOME --> DIRECTORY --> SERVICE; Back pops the history, Home returns to
  * HOME, Language to LANGUAGE.  After idle_timeout_s without input, from any
- * screen: LANGUAGE with an empty history and no language (app_tick).
+ * screen: LANGUAGE with the visit wiped whole (its struct, the widget
+ * tree's strings and the text caches), nothing logged (app_tick).
  */
 #ifndef FARO_APP_H
 #define FARO_APP_H
@@ -19,7 +22,7 @@
 #include "install.h"
 #include "state.h"
 #include "loc.h"
-#include "screens.h"
+#include "screens/screens.h"
 #include "store.h"
 #include "txt.h"
 #include "ui.h"
@@ -111,20 +114,25 @@ void app_set_admin(app *a, const app_admin_env *env);
 void app_activate(app *a, int i, uint64_t ms);
 
 /*
- * Advances time: kinetic scrolling and the idle reset.  Returns 1 when the
- * screen must be drawn again (something moved or changed).
+ * Advances time: kinetic scrolling and the deadlines that are due (the idle
+ * reset, a console retry).  Returns 1 when the screen must be drawn again
+ * (something moved or changed).
  */
 int app_tick(app *a, uint64_t ms);
 
 /* 1 while an animation runs (the caller should draw frames, not sleep). */
 int app_animating(const app *a);
 
-/* Milliseconds from `ms` until the app needs waking (idle reset), or -1. */
+/* Milliseconds from `ms` until the nearest deadline (the idle reset, a
+ * console retry), 0 when one is due, or -1 when nothing is pending. */
 long app_wait_ms(const app *a, uint64_t ms);
 
 /* What is shown, for scripts and logs. */
 int app_screen(const app *a);
 const char *app_lang(const app *a);
+
+/* The visit, for tests (read only; wiped whole by the idle reset). */
+const visit *app_visit(const app *a);
 
 /* Changes the offered languages (the config's list filtered by the locales
  * that exist; all locales in a default order when the list is empty). */

@@ -42,8 +42,8 @@
  *   2. The texture cache never holds more than cache_bytes after a draw; a
  *      single texture larger than that is drawn once and destroyed.
  *   3. Every cache is LRU and bounded (count and bytes).
- *   4. Textures are destroyed only by txt_drop_textures and by eviction
- *      while drawing (their renderer is alive then); a renderer change and
+ *   4. Textures are destroyed only by txt_drop_textures, txt_forget and by
+ *      eviction while drawing (their renderer is alive then); a renderer change and
  *      txt_free forget them instead, since SDL_DestroyRenderer frees them.
  */
 #include <fcntl.h>
@@ -1507,4 +1507,65 @@ int txt_linebreak(const uint16_t *text, int n, uint8_t *brk)
     brk[n] = 1;
     ubrk_close(it);
     return 0;
+}
+
+/* ================================================================== */
+/* forgetting a visit's words                                          */
+/* ================================================================== */
+
+/* Zeroes and frees every entry of k (layout blocks too; textures are
+ * destroyed, their renderer being alive as for txt_drop_textures). */
+static void cache_wipe(cache *k)
+{
+    while (k->tail) {
+        centry *e = k->tail;
+        if (k->kind == CACHE_LAYOUT && e->ptr) explicit_bzero(e->ptr, e->cost - e->klen);
+        explicit_bzero(e->key, e->klen);
+        cache_remove(k, e);
+    }
+}
+
+/* Zeroes the scratch arrays, which hold the last paragraph laid out. */
+static void scratch_wipe(txt_ctx *c)
+{
+    if (c->src16) explicit_bzero(c->src16, c->src_cap * sizeof *c->src16);
+    if (c->srcbold) explicit_bzero(c->srcbold, c->src_cap);
+    if (c->u16) explicit_bzero(c->u16, c->cap * sizeof *c->u16);
+    if (c->bold) explicit_bzero(c->bold, c->cap);
+    if (c->level) explicit_bzero(c->level, c->cap);
+    if (c->face) explicit_bzero(c->face, c->cap);
+    if (c->kind) explicit_bzero(c->kind, c->cap);
+    if (c->brk) explicit_bzero(c->brk, c->cap);
+    if (c->script) explicit_bzero(c->script, c->cap * sizeof *c->script);
+    if (c->atoms) explicit_bzero(c->atoms, c->atoms_cap * sizeof *c->atoms);
+    if (c->lines) explicit_bzero(c->lines, c->lines_cap * sizeof *c->lines);
+    if (c->order) explicit_bzero(c->order, c->order_cap * sizeof *c->order);
+    if (c->key) explicit_bzero(c->key, c->key_cap);
+}
+
+void txt_forget(txt_ctx *c)
+{
+    if (!c) return;
+    cache_wipe(&c->layouts);
+    cache_wipe(&c->widths);
+    cache_wipe(&c->textures);
+    scratch_wipe(c);
+    note_peak(c);
+}
+
+size_t txt_cached_entries(const txt_ctx *c)
+{
+    return c ? c->layouts.count + c->widths.count + c->textures.count : 0;
+}
+
+int txt_cache_holds(const txt_ctx *c, const char *needle)
+{
+    const cache *ks[3] = { &c->layouts, &c->widths, &c->textures };
+    size_t n = strlen(needle);
+    for (int i = 0; i < 3; i++)
+        for (const centry *e = ks[i]->head; e; e = e->lnext)
+            if ((e->klen >= n && memmem(e->key, e->klen, needle, n))
+                || (ks[i]->kind == CACHE_LAYOUT && e->ptr && memmem(e->ptr, e->cost - e->klen, needle, n)))
+                return 1;
+    return c->key && c->key_cap >= n && memmem(c->key, c->key_cap, needle, n) != NULL;
 }

@@ -83,6 +83,21 @@ int txt_draw(txt_ctx *ctx, struct SDL_Renderer *r, const txt_params *p,
  * never a use-after-free. */
 void txt_drop_textures(txt_ctx *ctx);
 
+/* Forgets every paragraph seen: the layout and width caches and the run
+ * textures are zeroed (explicit_bzero) and emptied, and so are the scratch
+ * buffers that held the last text laid out.  The idle reset calls it so
+ * that no word of a visit stays in memory.  Textures are destroyed (call
+ * it while their renderer is alive, as txt_drop_textures).  The next
+ * layouts are made afresh.  Accepts NULL. */
+void txt_forget(txt_ctx *ctx);
+
+/* Entries in the caches (layouts + widths + textures), for tests. */
+size_t txt_cached_entries(const txt_ctx *ctx);
+
+/* 1 when some cache entry or the scratch key holds the bytes of `needle`
+ * (tests: a visit's words are gone after txt_forget), else 0. */
+int txt_cache_holds(const txt_ctx *ctx, const char *needle);
+
 /* Cache figures for `make bench` and the admin console. */
 typedef struct txt_stats {
     size_t texture_bytes, texture_peak_bytes;

@@ -12,6 +12,7 @@
 #include "ui.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,4 +360,26 @@ void ui_text_params(const ui_widget *w, txt_params *p)
     p->dir = w->dir;
     p->align = w->align;
     p->icon = w->icon;
+}
+
+void ui_wipe(ui_tree *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < t->nchunks; i++) {
+        sodium_memzero(t->chunks[i].mem, t->chunks[i].cap);
+        t->chunks[i].used = 0;
+    }
+    sodium_memzero(t->w, sizeof t->w);
+    t->n = 0;
+    t->scroll = t->velocity = t->sample_v = 0;
+    t->pressed = -1;
+    t->dragging = 0;
+}
+
+void ui_set_scroll_y(ui_tree *t, int y)
+{
+    t->scroll = (float)y;
+    t->velocity = 0;
+    clamp_scroll(t);
 }

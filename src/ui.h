@@ -97,6 +97,9 @@ int ui_hit(const ui_tree *t, int x, int y);
 /* Nearest tappable widget: i itself or its closest ancestor with an action. */
 int ui_actionable(const ui_tree *t, int i);
 
+/* Sets the scroll offset to y px (clamped to the content; no animation). */
+void ui_set_scroll_y(ui_tree *t, int y);
+
 /* Scrolls so that widget i is inside the view (no animation). */
 void ui_scroll_to(ui_tree *t, int i);
 
@@ -109,6 +112,12 @@ void ui_wheel(ui_tree *t, int dy_px);
 
 /* Advances kinetic scrolling to `ms`.  Returns 1 while still moving. */
 int ui_animate(ui_tree *t, uint64_t ms);
+
+/* Forgets everything the last build held: zeroes the widgets and every
+ * byte of the string arena (sodium_memzero; the arena stays allocated for
+ * the next build), resets the scroll offset.  The tree is empty after;
+ * build it again before drawing.  Accepts NULL. */
+void ui_wipe(ui_tree *t);
 
 /* Writes the tree, one widget a line, for tests and debugging. */
 void ui_dump(const ui_tree *t, FILE *f);

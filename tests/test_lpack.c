@@ -13,7 +13,7 @@
 #include "log.h"
 #include "lpack.h"
 #include "pack_build.h"
-#include "screens.h"
+#include "screens/screens.h"
 #include "store.h"
 #include "txt.h"
 #include "ui.h"

@@ -31,7 +31,7 @@
 #include "lpack.h"
 #include "pack_build.h"
 #include "pin.h"
-#include "screens.h"
+#include "screens/screens.h"
 #include "sig_sign.h"
 #include "state.h"
 #include "store.h"
