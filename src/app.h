@@ -53,6 +53,10 @@ void app_backspace(app *a, uint64_t ms);
  * one in memory.  It is opened on first use. */
 void app_set_search_path(app *a, const char *path);
 
+/* Where the index comes from (the shelf): fn returns one borrowed until
+ * the next app_set_store, or NULL (then the app builds its own in memory). */
+void app_set_search_source(app *a, search_index *(*fn)(void *user), void *user);
+
 /* Called before the index is opened on the UI thread: lets a background
  * build (a thread of the caller's) finish first.  fn may be NULL. */
 void app_set_search_wait(app *a, void (*fn)(void *user), void *user);
