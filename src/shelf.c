@@ -45,6 +45,7 @@
 #include <dirent.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,13 +62,22 @@ struct held {
     char hash[SHELF_HASH_LEN];
 };
 
+/* A locale set shared by the generations whose translation packs are the
+ * same open packs (most reloads change content only). */
+struct strings {
+    loc_set *loc;
+    atomic_int refs;            /* generations holding it (UI and shelf threads) */
+};
+
 struct gen {
     struct held packs[FARO_MAX_PACKS + 1];  /* every installed pack opened, then the default */
     int npacks;
     pack *order[FARO_MAX_PACKS + 1];        /* the store's packs in precedence order */
     int norder;
     store *st;
-    loc_set *loc;
+    struct strings *loc;
+    pack *locale_packs[FARO_MAX_PACKS];     /* the translation packs laid over loc, in order */
+    int nlocale;
     char key[SHELF_KEY_LEN];
     search_index *ix;
     int ix_done, ix_rebuilt, opened;
@@ -95,7 +105,10 @@ static void gen_free(struct gen *g)
         return;
     search_close(g->ix);
     store_free(g->st);
-    loc_free(g->loc);
+    if (g->loc && atomic_fetch_sub(&g->loc->refs, 1) == 1) {
+        loc_free(g->loc->loc);
+        free(g->loc);
+    }
     for (int i = 0; i < g->npacks; i++)
         pack_close(g->packs[i].p);
     free(g);
@@ -261,18 +274,37 @@ static store *store_over(pack *const *packs, int n)
     return st;
 }
 
-/* The shipped locales with every translation pack over them (name order). */
-static loc_set *locales_over(shelf *s, const struct gen *g)
+/* The translation packs of g in name order (held order). */
+static void list_locale_packs(struct gen *g)
 {
-    loc_set *L = loc_new();
-    if (!L)
-        return NULL;
-    loc_load_dir(L, s->locales);
-    if (loc_count(L) == 0)
-        log_msg("no locale files in %s: showing string keys", s->locales);
+    g->nlocale = 0;
     for (int i = 0; i < g->npacks; i++)
-        lpack_apply_checked(L, g->packs[i].p);
-    return L;
+        if (strcmp(pack_get_meta(g->packs[i].p)->type, "locale") == 0)
+            g->locale_packs[g->nlocale++] = g->packs[i].p;
+}
+
+/* The shipped locales with every translation pack over them (name order):
+ * prev's set when its translation packs are the same open packs. */
+static struct strings *locales_over(shelf *s, struct gen *g, const struct gen *prev)
+{
+    list_locale_packs(g);
+    if (prev && prev->loc && prev->nlocale == g->nlocale &&
+        memcmp(prev->locale_packs, g->locale_packs, sizeof g->locale_packs[0] * (size_t)g->nlocale) == 0) {
+        atomic_fetch_add(&prev->loc->refs, 1);
+        return prev->loc;
+    }
+    struct strings *str = calloc(1, sizeof *str);
+    if (!str || !(str->loc = loc_new())) {
+        free(str);
+        return NULL;
+    }
+    atomic_init(&str->refs, 1);
+    loc_load_dir(str->loc, s->locales);
+    if (loc_count(str->loc) == 0)
+        log_msg("no locale files in %s: showing string keys", s->locales);
+    for (int i = 0; i < g->nlocale; i++)
+        lpack_apply_checked(str->loc, g->locale_packs[i]);
+    return str;
 }
 
 /* A complete generation, reusing what prev holds; NULL when out of memory. */
@@ -286,7 +318,7 @@ static struct gen *build_gen(shelf *s, const struct gen *prev)
     order_packs(s, g);
     make_key(g);
     g->st = store_over(g->order, g->norder);
-    g->loc = locales_over(s, g);
+    g->loc = locales_over(s, g, prev);
     if (!g->st || !g->loc) {
         gen_free(g);
         return NULL;
@@ -460,7 +492,7 @@ int shelf_swap(shelf *s, shelf_swap_fn fn, void *user)
     if (!g)
         return 0;
     if (fn)
-        fn(user, g->st, g->loc);
+        fn(user, g->st, g->loc->loc);
     /* old is not newest (g is, or a later one), so the thread never reads it */
     gen_free(old);
     return 1;
@@ -514,7 +546,7 @@ store *shelf_store(shelf *s)
 
 loc_set *shelf_locales(shelf *s)
 {
-    return s->cur->loc;
+    return s->cur->loc->loc;
 }
 
 int shelf_last_opens(shelf *s)
