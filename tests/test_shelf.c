@@ -5,8 +5,8 @@
  * reload after an install and after a removal, the swap while the UI
  * thread keeps reading the old store, packs opened once per reload (and
  * not at all when unchanged), the index reused at a restart when the packs
- * did not change and rebuilt when one did, and a removal during an install
- * answered "busy" at once.
+ * did not change and rebuilt when one did, a translation pack's words, and
+ * a removal during an install answered "busy" at once.
  */
 #include "check.h"
 #include "faro.h"
@@ -229,7 +229,7 @@ static void test_restart(state *db, installer *in)
     if (!s)
         return;
     CHECK_STR(topic_title(ui_store, "safety"), "BaseTitle");
-    CHECK(shelf_last_opens(s) == 3, "base, extra, default opened once: %d", shelf_last_opens(s));
+    CHECK(shelf_last_opens(s) == 4, "base, extra, words, default opened once: %d", shelf_last_opens(s));
     shelf_start(s);
     CHECK(shelf_index(s) != NULL, "index");
     CHECK(shelf_index_rebuilt(s) == 0, "unchanged packs: the kept index is opened, not rebuilt");
@@ -246,6 +246,42 @@ static void test_restart(state *db, installer *in)
         CHECK(shelf_index(s) != NULL && shelf_index_rebuilt(s) == 1, "missing index: rebuilt");
         shelf_close(s);
     }
+}
+
+/* A translation pack: its words appear after the reload; a later content
+ * install keeps the same locale set (nothing to re-read). */
+static void test_translation(shelf *s, installer *in)
+{
+    char err[FARO_MAX_ERRLEN];
+    const char *dir = P("src-words");
+    check_sh("mkdir -p %s/locales", dir);
+    FILE *f = fopen(P("src-words/pack.yaml"), "w");
+    fputs("id: org.test.words\nversion: 1\nlayer: site\ntype: locale\nlanguages: [sw]\n"
+          "title: {sw: Maneno}\n", f);
+    fclose(f);
+    f = fopen(P("src-words/locales/sw.yaml"), "w");
+    fputs("meta: {lang: sw, endonym: Kiswahili, direction: ltr, fallback: [en], reviewed: false}\n"
+          "strings:\n  nav.back: Rudi\n", f);
+    fclose(f);
+    lint_report *rep = lint_report_new();
+    CHECK(pack_build_dir(dir, P("words.faro"), rep, NULL, err, sizeof err) == 0, "build: %s", err);
+    lint_report_free(rep);
+    CHECK(sig_sign_file(&key, P("words.faro"), P("words.faro.minisig"), NULL, err, sizeof err) == 0,
+          "sign: %s", err);
+    CHECK(!loc_has(ui_loc, "sw"), "no Swahili yet");
+    install(in, "words");
+    reload(s);
+    CHECK(loc_has(ui_loc, "sw"), "Swahili from the translation pack");
+    CHECK_STR(loc_str(ui_loc, "sw", "nav.back"), "Rudi");
+    CHECK(store_pack_count(ui_store) == 3, "a locale pack is not content");
+    loc_set *words = ui_loc;
+    char rm[FARO_MAX_ERRLEN];
+    install_remove(in, "org.test.extra", rm, sizeof rm);
+    reload(s);
+    CHECK(ui_loc == words, "translation packs unchanged: the same locale set");
+    CHECK_STR(loc_str(ui_loc, "sw", "nav.back"), "Rudi");
+    install(in, "extra");
+    reload(s);
 }
 
 /* ---- remove during an install ---- */
@@ -328,6 +364,7 @@ int main(void)
         test_unchanged_reload(s);
         test_opens_per_install(s, in);
         test_remove(s, in);
+        test_translation(s, in);
         shelf_close(s);
     }
     test_restart(db, in);
