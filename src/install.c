@@ -376,7 +376,7 @@ static void *hash_main(void *arg)
 {
     struct hasher *h = arg;
     unsigned char *buf = malloc(INSTALL_CHUNK);
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->mu);  /* written and hashed: shared with the copy */
     for (;;) {
         while (h->hashed == h->written && !h->finished)
             pthread_cond_wait(&h->cv, &h->mu);
@@ -388,7 +388,7 @@ static void *hash_main(void *arg)
         ssize_t got = buf ? pread(h->fd, buf, n, (off_t)off) : -1;
         if (got > 0)
             crypto_generichash_update(&h->hs, buf, (unsigned long long)got);
-        pthread_mutex_lock(&h->mu);
+        pthread_mutex_lock(&h->mu);  /* written and hashed: shared with the copy */
         if (got <= 0) {
             h->failed = 1;
             break;
@@ -424,7 +424,7 @@ static void hasher_add(struct hasher *h, size_t n)
 {
     if (!h)
         return;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->mu);       /* the read-back thread waits on written/finished */
     h->written += n;
     pthread_cond_signal(&h->cv);
     pthread_mutex_unlock(&h->mu);
@@ -437,7 +437,7 @@ static int hasher_finish(struct hasher *h, unsigned long long size, unsigned cha
     int rc;
     if (!h)
         return -1;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->mu);       /* the read-back thread waits on written/finished */
     h->finished = 1;
     pthread_cond_signal(&h->cv);
     pthread_mutex_unlock(&h->mu);

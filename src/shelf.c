@@ -409,7 +409,7 @@ static void *shelf_main(void *arg)
             index_job(s, g);            /* cur lives: no ready generation exists to swap in */
         if (reload)
             reload_job(s);
-        pthread_mutex_lock(&s->lock);
+        pthread_mutex_lock(&s->lock);   /* working is read by shelf_wait */
         s->working = 0;
         pthread_cond_broadcast(&s->cv);
     }
