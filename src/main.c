@@ -188,6 +188,16 @@ static void reload_packs(void *user)
     }
 }
 
+/* With installed packs the shelf's thread opens the kept index (or builds
+ * one aside) once the first screen is up; with the embedded default alone
+ * it waits for the first search (a small index: no build, no memory peak,
+ * on a kiosk that may never be searched). */
+static void start_index(kiosk *k)
+{
+    if (store_pack_count(shelf_store(k->sh)) > 1)
+        shelf_start(k->sh);
+}
+
 static search_index *shelf_source(void *user)
 {
     kiosk *k = user;
@@ -630,7 +640,7 @@ static int run_window(kiosk *k, const options *o)
             if (first) {                /* watchers start once the first screen is up */
                 start_usb(k);
                 start_sync(k);
-                shelf_start(k->sh);     /* the kept index, or a new one built aside */
+                start_index(k);
             }
             first = 0;
         }
@@ -676,7 +686,7 @@ int main(int argc, char **argv)
     if (o.headless) {
         rc = kiosk_open(&k) == 0 ? 0 : 1;
         if (rc == 0) {
-            shelf_start(k.sh);
+            start_index(&k);
             start_usb(&k);
             start_sync(&k);
             rc = run_headless(&k, &o);
