@@ -88,6 +88,7 @@ struct installer {
     char today[16];
     state *st;
     trust *tr;
+    int unrecorded;                  /* a version record failed since install_open */
     pthread_mutex_t lock;
 };
 
@@ -295,10 +296,14 @@ static void reconcile_one(installer *in, const char *path)
         return;
     if (state_pack_seen(in->st, m.id, &seen, NULL, 0) == 0 && seen >= m.version)
         return;
-    if (sig_hash_file(path, FARO_MAX_PACK_BYTES, hash, err, sizeof err) != 0)
+    if (sig_hash_file(path, FARO_MAX_PACK_BYTES, hash, err, sizeof err) != 0) {
+        in->unrecorded = 1;
         return;
+    }
     sig_hash_hex(hash, hex);
-    if (state_pack_record(in->st, m.id, m.version, hex) == 0)
+    if (state_pack_record(in->st, m.id, m.version, hex) != 0)
+        in->unrecorded = 1;
+    else
         log_msg("install: recorded %s version %ld (installed before a restart)", m.id, m.version);
 }
 
@@ -644,10 +649,18 @@ static int check_version(struct job *j, const char *dest)
     install_result *r = j->res;
     char seen_hash[2 * SIG_HASH_BYTES + 1] = "", err[FARO_MAX_ERRLEN];
     long seen = -1;
-    struct meta cur;
-    int installed = read_meta(dest, &cur, err, sizeof err) == 0 && strcmp(cur.id, r->id) == 0;
-    if (state_pack_seen(j->in->st, r->id, &seen, seen_hash, sizeof seen_hash) != 0)
+    struct meta cur = {0};
+    int known = state_pack_seen(j->in->st, r->id, &seen, seen_hash, sizeof seen_hash);
+    if (known != 0)
         seen = -1;
+    /* A version above the state's record is above the installed one too
+     * (invariant 5), so the installed file is only opened when the state
+     * cannot say: none, a failed look-up, a record that failed this run,
+     * or a version not above the record. */
+    int ask_file = !j->in->st || (known != 0 && known != FARO_ENOTFOUND) || j->in->unrecorded ||
+                   r->version <= seen;
+    int installed = ask_file && read_meta(dest, &cur, err, sizeof err) == 0 &&
+                    strcmp(cur.id, r->id) == 0;
     if (installed && cur.version > seen) {
         unsigned char h[SIG_HASH_BYTES];
         seen = cur.version;
@@ -737,9 +750,11 @@ static int place(struct job *j, const char *dest)
         log_msg("install: %s: folder sync failed (%s); the pack is in place",
                 dir, strerror(e ? e : errno));
     fault("record");
-    if (j->in->st && state_pack_record(j->in->st, r->id, r->version, j->hash_hex) != 0)
+    if (j->in->st && state_pack_record(j->in->st, r->id, r->version, j->hash_hex) != 0) {
+        j->in->unrecorded = 1;
         log_msg("install: could not record %s version %ld (recorded at next start)", r->id,
                 r->version);
+    }
     if (strcmp(r->type, "keys") == 0) {
         trust *t = trust_open(j->in->keys, err, sizeof err);
         if (t) {

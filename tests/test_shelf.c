@@ -233,8 +233,11 @@ static void test_restart(state *db, installer *in)
     shelf_start(s);
     CHECK(shelf_index(s) != NULL, "index");
     CHECK(shelf_index_rebuilt(s) == 0, "unchanged packs: the kept index is opened, not rebuilt");
-    install(in, "base2");
+    long before = pack_open_count();
+    install(in, "base2");                   /* an update: the installed version is not opened */
     reload(s);
+    CHECK(pack_open_count() - before <= 2, "update + reload opened %ld packs",
+          pack_open_count() - before);
     CHECK_STR(topic_title(ui_store, "safety"), "Base2Title");
     CHECK(shelf_last_opens(s) == 1, "the changed pack opened");
     CHECK(shelf_index(s) != NULL && shelf_index_rebuilt(s) == 1, "changed pack: rebuilt");
