@@ -56,9 +56,13 @@ struct app {
     int idle_ms, stale_days;
     deadline deadlines[DL_COUNT];
     int ticked;                         /* app_tick ran once */
+    int visit_ended;                    /* reset_visit ran: app_take_visit_end says so once */
     /* search: the index is opened on first use */
     char search_path[CFG_PATH_MAX + 32];
     search_index *ix;
+    int ix_borrowed;                    /* ix came from search_source: not ours to close */
+    search_index *(*search_source)(void *user);
+    void *search_source_user;
     int search_failed;
     char city[64];
     screen_usb usb;
@@ -214,6 +218,7 @@ static void reset_visit(app *a)
     deadline_clear(a, DL_SCREEN_RETRY);
     a->dirty = 1;
     a->keep_scroll = 0;
+    a->visit_ended = 1;
 }
 
 app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt)
@@ -242,11 +247,13 @@ app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt)
     return a;
 }
 
+static void drop_index(app *a);
+
 void app_free(app *a)
 {
     if (!a)
         return;
-    search_close(a->ix);
+    drop_index(a);
     ui_free(a->tree);
     sodium_memzero(&a->v, sizeof a->v);
     free(a);
@@ -269,6 +276,12 @@ static search_index *search_ix(app *a)
     char err[FARO_MAX_ERRLEN];
     if (a->ix || a->search_failed)
         return a->ix;
+    if (a->search_source) {             /* the shelf's index, borrowed */
+        a->ix = a->search_source(a->search_source_user);
+        a->ix_borrowed = a->ix != NULL;
+        if (a->ix)
+            return a->ix;
+    }
     if (a->before_search)               /* a background build of the index must finish first */
         a->before_search(a->before_search_user);
     a->ix = search_open(*a->search_path ? a->search_path : NULL, a->st, err, sizeof err);
@@ -284,6 +297,21 @@ static search_index *search_ix(app *a)
 void app_set_search_path(app *a, const char *path)
 {
     snprintf(a->search_path, sizeof a->search_path, "%s", path ? path : "");
+}
+
+void app_set_search_source(app *a, search_index *(*fn)(void *user), void *user)
+{
+    a->search_source = fn;
+    a->search_source_user = user;
+}
+
+/* Lets go of the index: closed when it is the app's own. */
+static void drop_index(app *a)
+{
+    if (!a->ix_borrowed)
+        search_close(a->ix);
+    a->ix = NULL;
+    a->ix_borrowed = 0;
 }
 
 void app_set_search_wait(app *a, void (*fn)(void *user), void *user)
@@ -589,6 +617,13 @@ int app_tick(app *a, uint64_t ms)
 
 int app_animating(const app *a) { return a->animating; }
 
+int app_take_visit_end(app *a)
+{
+    int ended = a->visit_ended;
+    a->visit_ended = 0;
+    return ended;
+}
+
 long app_wait_ms(const app *a, uint64_t ms)
 {
     int k = deadline_next(a);
@@ -642,8 +677,7 @@ void app_set_store(app *a, store *st)
     a->st = st;
     /* the index is rebuilt off the UI thread (app_set_search_wait's owner)
      * and reopened on the next search */
-    search_close(a->ix);
-    a->ix = NULL;
+    drop_index(a);
     a->search_failed = 0;
     a->dirty = 1;
     a->keep_scroll = 1;

@@ -56,6 +56,10 @@ void app_backspace(app *a, uint64_t ms);
  * one in memory.  It is opened on first use. */
 void app_set_search_path(app *a, const char *path);
 
+/* Where the index comes from (the shelf): fn returns one borrowed until
+ * the next app_set_store, or NULL (then the app builds its own in memory). */
+void app_set_search_source(app *a, search_index *(*fn)(void *user), void *user);
+
 /* Called before the index is opened on the UI thread: lets a background
  * build (a thread of the caller's) finish first.  fn may be NULL. */
 void app_set_search_wait(app *a, void (*fn)(void *user), void *user);
@@ -122,6 +126,11 @@ int app_tick(app *a, uint64_t ms);
 
 /* 1 while an animation runs (the caller should draw frames, not sleep). */
 int app_animating(const app *a);
+
+/* 1 once after a visit was forgotten (idle reset, Language, the console's
+ * Close), else 0.  The caller then wipes, from its shallowest frame, what
+ * no module owns: privacy_scrub_after_visit() and gfx_forget_input(). */
+int app_take_visit_end(app *a);
 
 /* Milliseconds from `ms` until the nearest deadline (the idle reset, a
  * console retry), 0 when one is due, or -1 when nothing is pending. */

@@ -30,7 +30,7 @@ enum faro_err {
     FARO_ESQL    = -9,  /* SQLite failed */
     FARO_EAUTH   = -10, /* wrong PIN (or other credential) */
     FARO_EAGAIN  = -11, /* refused for now: try again later (e.g. PIN delay running) */
-    FARO_EBUSY   = -12, /* another operation holds the resource (an install in progress) */
+    FARO_EBUSY   = -12, /* another operation holds the resource (an install running): retry */
 };
 
 /*

@@ -28,6 +28,7 @@
 #include "keypack.h"
 #include "lcheck.h"
 #include "pack_build.h"
+#include "pack.h"
 #include "pin.h"
 #include "publish.h"
 #include "sig_sign.h"
@@ -153,11 +154,11 @@ static int cmd_keygen(int argc, char **argv)
 static int pack_opens(const char *path)
 {
     char err[FARO_MAX_ERRLEN];
-    store *st = store_new();
-    int rc = st ? store_add_file(st, path, err, sizeof err) : FARO_ENOMEM;
+    pack *p = NULL;
+    int rc = pack_open_file(path, PACK_QUICK_CHECK, &p, err, sizeof err);
     if (rc != 0)
-        fprintf(stderr, "faro-pack: %s\n", st ? err : "out of memory");
-    store_free(st);
+        fprintf(stderr, "faro-pack: %s\n", err);
+    pack_close(p);
     return rc;
 }
 
@@ -231,15 +232,19 @@ static int cmd_inspect(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (pack_opens(argv[2]) != 0)
-        return 1;
-    printf("%s\nmeta:\n", argv[2]);
-    if (trust_pack_meta(argv[2], print_meta, NULL, err, sizeof err) != 0) {
+    pack *p = NULL;
+    if (pack_open_file(argv[2], PACK_QUICK_CHECK, &p, err, sizeof err) != 0) {
         fprintf(stderr, "faro-pack: %s\n", err);
         return 1;
     }
+    printf("%s\nmeta:\n", argv[2]);
+    if (pack_meta_each(p, print_meta, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "faro-pack: %s\n", err);
+        pack_close(p);
+        return 1;
+    }
     store *st = store_new();
-    if (st && store_add_file(st, argv[2], err, sizeof err) == 0) {
+    if (st && store_add_pack(st, p, err, sizeof err) == 0) {
         int topics = store_topics(st, langs, &r, err, sizeof err) == 0 ? r->n : -1;
         store_result_free(r);
         int services = store_services(st, NULL, langs, &r, err, sizeof err) == 0 ? r->n : -1;
@@ -247,6 +252,7 @@ static int cmd_inspect(int argc, char **argv)
         printf("contents: %d topics, %d services\n", topics, services);
     }
     store_free(st);
+    pack_close(p);
     snprintf(sigpath, sizeof sigpath, "%s.minisig", argv[2]);
     if (sig_load(sigpath, &s, err, sizeof err) == 0) {
         sig_keyid_hex(s.keynum, id);

@@ -22,8 +22,9 @@
  *  3. The signature's key id is looked up in the trust store before the
  *     pack is copied, the signature is checked against the staged bytes
  *     before SQLite opens them, and scope and version are checked on the
- *     meta SQLite read from the staged copy after the store's hardened
- *     checks (defensive, trusted_schema off, exact schema, quick_check).
+ *     meta SQLite read from the staged copy after pack.c's hardened
+ *     checks (defensive, trusted_schema off, exact schema, quick_check),
+ *     all on one connection: the staged copy is opened once.
  *  4. On any refusal or error, packs/, keys/ and the state database are
  *     byte-for-byte unchanged; staging/ is emptied.
  *  5. The state database's version for an id is >= the version of the
@@ -32,13 +33,14 @@
  *  6. Memory is bounded whatever the pack size: copy and hash stream in
  *     INSTALL_CHUNK pieces; SQLite's page cache is bounded by its default.
  *  7. One install at a time per installer (a mutex), so staging holds at
- *     most one pack.
+ *     most one pack.  install_remove only tries the mutex: FARO_EBUSY while
+ *     an install runs (the console says so and retries).
  *
  * States of one install (function making each transition in brackets):
  *
  *   IDLE --[load_signature, trust_lookup]--> KEY_KNOWN --[copy_in, hash_main]-->
  *   STAGED (staging/incoming.faro, fsync'd, hashed) --[verify_staged]--> VERIFIED
- *   --[check_staged: store_add_file, meta, scope, version, expiry]-->
+ *   --[check_staged: pack_open_file (once), meta, scope, version, expiry]-->
  *   CHECKED --[place: rename]--> PLACED --[sync_dir]--> DURABLE
  *   --[state_pack_record]--> RECORDED --> IDLE
  *
@@ -58,7 +60,7 @@
 #include "fsio.h"
 #include "log.h"
 #include "sig.h"
-#include "store.h"
+#include "pack.h"
 #include "trust.h"
 
 #include <dirent.h>
@@ -87,6 +89,7 @@ struct installer {
     char today[16];
     state *st;
     trust *tr;
+    int unrecorded;                  /* a version record failed since install_open */
     pthread_mutex_t lock;
 };
 
@@ -238,30 +241,30 @@ struct meta {
     long version;
 };
 
-static int meta_row(void *user, const char *key, const char *value)
+/* Copies the checked meta of an open pack. */
+static void meta_from_pack(const pack *p, struct meta *m)
 {
-    struct meta *m = user;
-    if (!key || !value)
-        return 0;
-    if (strcmp(key, "id") == 0)
-        snprintf(m->id, sizeof m->id, "%s", value);
-    else if (strcmp(key, "layer") == 0)
-        snprintf(m->layer, sizeof m->layer, "%s", value);
-    else if (strcmp(key, "type") == 0)
-        snprintf(m->type, sizeof m->type, "%s", value);
-    else if (strcmp(key, "expires") == 0)
-        snprintf(m->expires, sizeof m->expires, "%s", value);
-    else if (strcmp(key, "expiry_hides") == 0)
-        snprintf(m->hides, sizeof m->hides, "%s", value);
-    else if (strcmp(key, "version") == 0)
-        m->version = strtol(value, NULL, 10);
-    return 0;
+    const pack_meta *pm = pack_get_meta(p);
+    memset(m, 0, sizeof *m);
+    snprintf(m->id, sizeof m->id, "%s", pm->id);
+    snprintf(m->layer, sizeof m->layer, "%s", pm->layer);
+    snprintf(m->type, sizeof m->type, "%s", pm->type);
+    snprintf(m->expires, sizeof m->expires, "%s", pm->expires);
+    snprintf(m->hides, sizeof m->hides, "%s", pm->expiry_hides);
+    m->version = pm->version;
 }
 
+/* The meta of an installed pack (one open, no quick_check: it was checked
+ * when it was installed). */
 static int read_meta(const char *path, struct meta *m, char *err, size_t errlen)
 {
+    pack *p = NULL;
+    int rc = pack_open_file(path, 0, &p, err, errlen);
     memset(m, 0, sizeof *m);
-    return trust_pack_meta(path, meta_row, m, err, errlen);
+    if (rc == 0)
+        meta_from_pack(p, m);
+    pack_close(p);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- open/close */
@@ -290,10 +293,14 @@ static void reconcile_one(installer *in, const char *path)
         return;
     if (state_pack_seen(in->st, m.id, &seen, NULL, 0) == 0 && seen >= m.version)
         return;
-    if (sig_hash_file(path, FARO_MAX_PACK_BYTES, hash, err, sizeof err) != 0)
+    if (sig_hash_file(path, FARO_MAX_PACK_BYTES, hash, err, sizeof err) != 0) {
+        in->unrecorded = 1;
         return;
+    }
     sig_hash_hex(hash, hex);
-    if (state_pack_record(in->st, m.id, m.version, hex) == 0)
+    if (state_pack_record(in->st, m.id, m.version, hex) != 0)
+        in->unrecorded = 1;
+    else
         log_msg("install: recorded %s version %ld (installed before a restart)", m.id, m.version);
 }
 
@@ -371,7 +378,7 @@ static void *hash_main(void *arg)
 {
     struct hasher *h = arg;
     unsigned char *buf = malloc(INSTALL_CHUNK);
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->mu);  /* written and hashed: shared with the copy */
     for (;;) {
         while (h->hashed == h->written && !h->finished)
             pthread_cond_wait(&h->cv, &h->mu);
@@ -383,7 +390,7 @@ static void *hash_main(void *arg)
         ssize_t got = buf ? pread(h->fd, buf, n, (off_t)off) : -1;
         if (got > 0)
             crypto_generichash_update(&h->hs, buf, (unsigned long long)got);
-        pthread_mutex_lock(&h->mu);
+        pthread_mutex_lock(&h->mu);  /* written and hashed: shared with the copy */
         if (got <= 0) {
             h->failed = 1;
             break;
@@ -419,7 +426,7 @@ static void hasher_add(struct hasher *h, size_t n)
 {
     if (!h)
         return;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->mu);       /* the read-back thread waits on written/finished */
     h->written += n;
     pthread_cond_signal(&h->cv);
     pthread_mutex_unlock(&h->mu);
@@ -432,7 +439,7 @@ static int hasher_finish(struct hasher *h, unsigned long long size, unsigned cha
     int rc;
     if (!h)
         return -1;
-    pthread_mutex_lock(&h->mu);
+    pthread_mutex_lock(&h->mu);       /* the read-back thread waits on written/finished */
     h->finished = 1;
     pthread_cond_signal(&h->cv);
     pthread_mutex_unlock(&h->mu);
@@ -639,10 +646,18 @@ static int check_version(struct job *j, const char *dest)
     install_result *r = j->res;
     char seen_hash[2 * SIG_HASH_BYTES + 1] = "", err[FARO_MAX_ERRLEN];
     long seen = -1;
-    struct meta cur;
-    int installed = read_meta(dest, &cur, err, sizeof err) == 0 && strcmp(cur.id, r->id) == 0;
-    if (state_pack_seen(j->in->st, r->id, &seen, seen_hash, sizeof seen_hash) != 0)
+    struct meta cur = {0};
+    int known = state_pack_seen(j->in->st, r->id, &seen, seen_hash, sizeof seen_hash);
+    if (known != 0)
         seen = -1;
+    /* A version above the state's record is above the installed one too
+     * (invariant 5), so the installed file is only opened when the state
+     * cannot say: none, a failed look-up, a record that failed this run,
+     * or a version not above the record. */
+    int ask_file = !j->in->st || (known != 0 && known != FARO_ENOTFOUND) || j->in->unrecorded ||
+                   r->version <= seen;
+    int installed = ask_file && read_meta(dest, &cur, err, sizeof err) == 0 &&
+                    strcmp(cur.id, r->id) == 0;
     if (installed && cur.version > seen) {
         unsigned char h[SIG_HASH_BYTES];
         seen = cur.version;
@@ -664,8 +679,8 @@ static int check_version(struct job *j, const char *dest)
     return 0;
 }
 
-/* Pack kind, scope and expiry rules on the verified meta. */
-static int check_rules(struct job *j, const struct meta *m)
+/* Pack kind, scope and expiry rules on the verified meta of the open pack. */
+static int check_rules(struct job *j, pack *p, const struct meta *m)
 {
     install_result *r = j->res;
     char why[FARO_MAX_ERRLEN], today[16];
@@ -679,7 +694,7 @@ static int check_rules(struct job *j, const struct meta *m)
     if (trust_allows(j->key, r->id, r->type, why, sizeof why) != 0)
         return done(j, INSTALL_OUT_OF_SCOPE, "%s: %s", j->name, why);
     /* a translation pack carries only UI strings, a content pack none */
-    if (strcmp(m->type, "keys") != 0 && lpack_check_file(j->staged, NULL, 0, why, sizeof why) != 0)
+    if (strcmp(m->type, "keys") != 0 && lpack_check_pack(p, why, sizeof why) != 0)
         return done(j, INSTALL_NOT_PACK, "%s: %s", j->name, why);
     today_str(j->in, today);
     if (m->expires[0] && strcmp(today, m->expires) > 0 && strcmp(m->hides, "true") == 0)
@@ -695,20 +710,20 @@ static int check_staged(struct job *j, char *dest, size_t destlen)
     install_result *r = j->res;
     char why[FARO_MAX_ERRLEN];
     struct meta m;
-    store *s = store_new();
-    int rc = s ? store_add_file(s, j->staged, why, sizeof why) : FARO_ENOMEM;
-    store_free(s);
+    pack *p = NULL;
+    int rc = pack_open_file(j->staged, PACK_QUICK_CHECK, &p, why, sizeof why);
     if (rc != 0)
         return done(j, INSTALL_NOT_PACK, "%s: signed, but %s", j->name,
                     rc == FARO_ENOMEM ? "out of memory" : strstr(why, ": ") ? strstr(why, ": ") + 2 : why);
-    if (read_meta(j->staged, &m, why, sizeof why) != 0)
-        return done(j, INSTALL_NOT_PACK, "%s: %s", j->name, why);
+    meta_from_pack(p, &m);
     snprintf(r->id, sizeof r->id, "%s", m.id);
     snprintf(r->layer, sizeof r->layer, "%s", m.layer);
     snprintf(r->type, sizeof r->type, "%s", m.type);
     snprintf(r->expires, sizeof r->expires, "%s", m.expires);
     r->version = m.version;
-    if ((rc = check_rules(j, &m)) != 0)
+    rc = check_rules(j, p, &m);
+    pack_close(p);                      /* the one open of the staged copy */
+    if (rc != 0)
         return rc;
     if ((rc = fault("open")) != 0)
         return write_failed(j, rc);
@@ -732,9 +747,11 @@ static int place(struct job *j, const char *dest)
         log_msg("install: %s: folder sync failed (%s); the pack is in place",
                 dir, strerror(e ? e : errno));
     fault("record");
-    if (j->in->st && state_pack_record(j->in->st, r->id, r->version, j->hash_hex) != 0)
+    if (j->in->st && state_pack_record(j->in->st, r->id, r->version, j->hash_hex) != 0) {
+        j->in->unrecorded = 1;
         log_msg("install: could not record %s version %ld (recorded at next start)", r->id,
                 r->version);
+    }
     if (strcmp(r->type, "keys") == 0) {
         trust *t = trust_open(j->in->keys, err, sizeof err);
         if (t) {
@@ -770,7 +787,7 @@ int install_pack(installer *in, const char *pack_path, const char *sig_path,
     int rc;
     memset(res, 0, sizeof *res);
     j.name = slash ? slash + 1 : pack_path;
-    pthread_mutex_lock(&in->lock);
+    pthread_mutex_lock(&in->lock);      /* one install at a time: invariant 7 */
     if ((rc = load_signature(&j, sig_path)) == 0 && (rc = copy_in(&j)) == 0 &&
         (rc = verify_staged(&j)) == 0 && (rc = check_staged(&j, dest, sizeof dest)) == 0 &&
         (rc = place(&j, dest)) == 0)
@@ -790,7 +807,13 @@ int install_remove(installer *in, const char *id, char *err, size_t errlen)
         snprintf(err, errlen, "bad pack id '%.64s'", id);
         return FARO_EINVAL;
     }
-    pthread_mutex_lock(&in->lock);
+    /* in->lock: staging and packs/ change under one install at a time
+     * (invariant 7).  A removal never waits behind an install (the console
+     * must not freeze for the minutes a big copy takes): it says busy. */
+    if (pthread_mutex_trylock(&in->lock) != 0) {
+        snprintf(err, errlen, "an install is in progress: pack '%s' stays for now", id);
+        return FARO_EBUSY;
+    }
     snprintf(path, sizeof path, "%s/%s.faro", in->packs, id);
     if (unlink(path) == 0)
         rc = sync_dir(in->packs) == 0 ? 0 : FARO_EIO;
@@ -820,6 +843,40 @@ static int cmp_entries(const void *a, const void *b)
     return d ? d : strcmp(x->id, y->id);
 }
 
+static void entry_fill(install_entry *e, const char *path, const struct meta *m, const char *today);
+
+void install_sort(install_entry *e, int n)
+{
+    qsort(e, (size_t)n, sizeof *e, cmp_entries);
+}
+
+void install_entry_set(install_entry *e, const char *path, const pack *p, const char *today)
+{
+    char day[16];
+    struct meta m;
+    if (!today)
+        today_str(NULL, day);
+    meta_from_pack(p, &m);
+    entry_fill(e, path, &m, today ? today : day);
+}
+
+/* Fills e from meta m of the pack at path; logs expiry. */
+static void entry_fill(install_entry *e, const char *path, const struct meta *m, const char *today)
+{
+    memset(e, 0, sizeof *e);
+    snprintf(e->path, sizeof e->path, "%.1023s", path);
+    memcpy(e->id, m->id, sizeof e->id);
+    memcpy(e->layer, m->layer, sizeof e->layer);
+    memcpy(e->type, m->type, sizeof e->type);
+    memcpy(e->expires, m->expires, sizeof e->expires);
+    e->version = m->version;
+    e->expired = m->expires[0] && strcmp(today, m->expires) > 0;
+    e->shown = !(e->expired && strcmp(m->hides, "true") == 0);
+    if (e->expired)
+        log_msg("install: warning: pack '%s' expired on %s (%s)", e->id, e->expires,
+                e->shown ? "shown anyway" : "hidden: it says not to show it after expiry");
+}
+
 /* Fills e from the pack at path; 0, or -1 when it is unreadable. */
 static int list_one(const char *path, const char *today, install_entry *e)
 {
@@ -829,18 +886,7 @@ static int list_one(const char *path, const char *today, install_entry *e)
         log_msg("install: %s: unreadable meta (skipped): %s", path, err);
         return -1;
     }
-    memset(e, 0, sizeof *e);
-    snprintf(e->path, sizeof e->path, "%.1023s", path);
-    memcpy(e->id, m.id, sizeof e->id);
-    memcpy(e->layer, m.layer, sizeof e->layer);
-    memcpy(e->type, m.type, sizeof e->type);
-    memcpy(e->expires, m.expires, sizeof e->expires);
-    e->version = m.version;
-    e->expired = m.expires[0] && strcmp(today, m.expires) > 0;
-    e->shown = !(e->expired && strcmp(m.hides, "true") == 0);
-    if (e->expired)
-        log_msg("install: warning: pack '%s' expired on %s (%s)", e->id, e->expires,
-                e->shown ? "shown anyway" : "hidden: it says not to show it after expiry");
+    entry_fill(e, path, &m, today);
     return 0;
 }
 
@@ -869,6 +915,6 @@ int install_list(const char *data_dir, const char *today, install_entry *out, in
         n += list_one(path, day, &out[n]) == 0;
     }
     closedir(d);
-    qsort(out, (size_t)n, sizeof *out, cmp_entries);
+    install_sort(out, n);
     return n;
 }

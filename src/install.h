@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include "state.h"
 
+struct pack;                            /* pack.h */
+
 typedef struct installer installer;
 
 /* Progress of one install, for the screen: called from the installing
@@ -84,7 +86,12 @@ void install_close(installer *in);                     /* accepts NULL */
 int install_pack(installer *in, const char *pack_path, const char *sig_path,
                  install_progress_fn progress, void *user, install_result *res);
 
-/* Removes an installed pack by id (its recorded version stays). */
+/*
+ * Removes an installed pack by id (its recorded version stays).  Returns 0,
+ * FARO_ENOTFOUND, FARO_EINVAL (bad id), FARO_EIO, or FARO_EBUSY at once
+ * when an install is running (nothing removed: retry after it), with err
+ * set.  Never waits for an install.
+ */
 int install_remove(installer *in, const char *id, char *err, size_t errlen);
 
 /* Folder of installed packs (data_dir/packs), for the store to open. */
@@ -117,5 +124,16 @@ typedef struct install_entry {
  */
 int install_list(const char *data_dir, const char *today, install_entry *out, int max,
                  char *err, size_t errlen);
+
+/*
+ * Fills e for the installed pack p (opened from path) as install_list
+ * would, logging an expiry warning; today NULL: the system clock.  With
+ * install_sort, the shelf orders packs it has already opened by the same
+ * rule, without opening them again.
+ */
+void install_entry_set(install_entry *e, const char *path, const struct pack *p, const char *today);
+
+/* Sorts n entries in install_list's precedence order. */
+void install_sort(install_entry *e, int n);
 
 #endif

@@ -5,9 +5,9 @@
  * The idea: a translation travels exactly like content (signed, installed
  * by the same door), so it needs no schema of its own: its locale files
  * ride in the media table as "locale/<lang>.yaml".  Before anything is
- * read, the store's own checks open the pack (header, exact schema,
- * quick_check, meta); then a second read-only, defensive connection
- * counts rows to enforce the split: a locale pack has no content rows
+ * read, pack.c opens the pack (hardened; header, exact schema,
+ * quick_check, meta); then the same connection counts rows to enforce the
+ * split: a locale pack has no content rows
  * and no other media, a content pack has no locale/ media.  Applying is
  * all or nothing: every file is first loaded into a scratch locale set
  * (meta, strings, its language matching its name), and only when all
@@ -18,7 +18,7 @@
 #include "faro.h"
 #include "intl.h"
 #include "log.h"
-#include "store.h"
+#include "pack.h"
 
 #include <dirent.h>
 #include <sqlite3.h>
@@ -34,41 +34,6 @@ typedef struct {
     char *data;
     size_t len;
 } lfile;
-
-/* The pack's type from its meta, after the store's checks. */
-static int store_type(const char *path, char *type, size_t typelen, char *err, size_t errlen)
-{
-    static const char *const langs[] = { "en", NULL };
-    store *st = store_new();
-    store_result *r = NULL;
-    int rc = st ? store_add_file(st, path, err, errlen) : FARO_ENOMEM;
-    if (rc == 0)
-        rc = store_packs(st, langs, &r, err, errlen);
-    if (rc == 0)
-        snprintf(type, typelen, "%s", r->n == 1 ? r->u.packs[0].type : "");
-    if (rc == FARO_ENOMEM && !st)
-        snprintf(err, errlen, "out of memory");
-    store_result_free(r);
-    store_free(st);
-    return rc;
-}
-
-/* A read-only, defensive connection to an already checked pack. */
-static sqlite3 *open_ro(const char *path)
-{
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        sqlite3_close(db);
-        return NULL;
-    }
-    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, FARO_MAX_FILE_BYTES);
-    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-    return db;
-}
 
 /* One integer from sql, or -1 on failure. */
 static long long count(sqlite3 *db, const char *sql)
@@ -152,21 +117,20 @@ static int check_rows(sqlite3 *db, const char *path, const char *type, char *err
     return check_locale_rows(db, path, err, errlen);
 }
 
+int lpack_check_pack(pack *p, char *err, size_t errlen)
+{
+    return check_rows(pack_db(p), pack_name(p), pack_get_meta(p)->type, err, errlen);
+}
+
 int lpack_check_file(const char *path, char *type, size_t typelen, char *err, size_t errlen)
 {
-    char t[16];
-    int rc = store_type(path, t, sizeof t, err, errlen);
-    if (rc != 0)
-        return rc;
-    sqlite3 *db = open_ro(path);
-    if (!db) {
-        snprintf(err, errlen, "%s: cannot open", path);
-        return FARO_EPACK;
-    }
-    rc = check_rows(db, path, t, err, errlen);
-    sqlite3_close(db);
-    if (type && typelen)
-        snprintf(type, typelen, "%s", t);
+    pack *p = NULL;
+    int rc = pack_open_file(path, PACK_QUICK_CHECK, &p, err, errlen);
+    if (rc == 0)
+        rc = lpack_check_pack(p, err, errlen);
+    if (rc == 0 && type && typelen)
+        snprintf(type, typelen, "%s", pack_get_meta(p)->type);
+    pack_close(p);
     return rc;
 }
 
@@ -228,18 +192,12 @@ static int validate(const lfile *f, int n, const char *path, char *err, size_t e
     return rc;
 }
 
-/* lpack_apply_file on a pack lpack_check_file found to be a locale pack. */
-static int apply_checked(loc_set *L, const char *path, char *err, size_t errlen)
+/* lpack_apply_file on a pack lpack_check_pack found to be a locale pack. */
+static int apply_checked(loc_set *L, pack *p, char *err, size_t errlen)
 {
     lfile files[LPACK_MAX_FILES];
-    int rc, n;
-    sqlite3 *db = open_ro(path);
-    if (!db) {
-        snprintf(err, errlen, "%s: cannot open", path);
-        return FARO_EPACK;
-    }
-    n = read_files(db, files, path, err, errlen);
-    sqlite3_close(db);
+    const char *path = pack_name(p);
+    int rc, n = read_files(pack_db(p), files, path, err, errlen);
     if (n < 0)
         return n;
     rc = validate(files, n, path, err, errlen);
@@ -252,15 +210,25 @@ static int apply_checked(loc_set *L, const char *path, char *err, size_t errlen)
     return rc ? rc : n;
 }
 
-int lpack_apply_file(loc_set *L, const char *path, char *err, size_t errlen)
+int lpack_apply_pack(loc_set *L, pack *p, char *err, size_t errlen)
 {
-    char type[16];
-    int rc = lpack_check_file(path, type, sizeof type, err, errlen);
-    if (rc == 0 && strcmp(type, "locale") != 0) {
-        snprintf(err, errlen, "%s: not a locale pack (type %s)", path, type);
+    int rc = lpack_check_pack(p, err, errlen);
+    if (rc == 0 && strcmp(pack_get_meta(p)->type, "locale") != 0) {
+        snprintf(err, errlen, "%s: not a locale pack (type %s)", pack_name(p),
+                 pack_get_meta(p)->type);
         return FARO_EPACK;
     }
-    return rc ? rc : apply_checked(L, path, err, errlen);
+    return rc ? rc : apply_checked(L, p, err, errlen);
+}
+
+int lpack_apply_file(loc_set *L, const char *path, char *err, size_t errlen)
+{
+    pack *p = NULL;
+    int rc = pack_open_file(path, PACK_QUICK_CHECK, &p, err, errlen);
+    if (rc == 0)
+        rc = lpack_apply_pack(L, p, err, errlen);
+    pack_close(p);
+    return rc;
 }
 
 static int is_pack_name(const char *name)
@@ -274,23 +242,33 @@ static int name_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Checks one installed pack and applies it when it is a locale pack. */
-static int apply_one(loc_set *L, const char *path)
+int lpack_apply_checked(loc_set *L, pack *p)
 {
-    char err[FARO_MAX_ERRLEN], type[16];
-    if (lpack_check_file(path, type, sizeof type, err, sizeof err) != 0) {
-        log_msg("translations: %s", err);
+    char err[FARO_MAX_ERRLEN];
+    if (strcmp(pack_get_meta(p)->type, "locale") != 0)
         return 0;
-    }
-    if (strcmp(type, "locale") != 0)
-        return 0;
-    int n = apply_checked(L, path, err, sizeof err);
+    int n = apply_checked(L, p, err, sizeof err);
     if (n < 0) {
         log_msg("translations: %s (skipped)", err);
         return 0;
     }
-    log_msg("translations: %s applied (%d language%s)", path, n, n == 1 ? "" : "s");
+    log_msg("translations: %s applied (%d language%s)", pack_name(p), n, n == 1 ? "" : "s");
     return 1;
+}
+
+/* Checks one installed pack (one open) and applies it when it is a locale pack. */
+static int apply_one(loc_set *L, const char *path)
+{
+    char err[FARO_MAX_ERRLEN];
+    pack *p = NULL;
+    int applied = 0;
+    if (pack_open_file(path, PACK_QUICK_CHECK, &p, err, sizeof err) != 0 ||
+        lpack_check_pack(p, err, sizeof err) != 0)
+        log_msg("translations: %s", err);
+    else
+        applied = lpack_apply_checked(L, p);
+    pack_close(p);
+    return applied;
 }
 
 int lpack_apply_dir(loc_set *L, const char *dir)

@@ -22,16 +22,32 @@
 #include <stddef.h>
 #include "loc.h"
 
+struct pack;                            /* pack.h */
+
 #define LPACK_MIME "application/yaml"
 #define LPACK_PREFIX "locale/"
 
 /*
- * Checks that the pack at path is a valid pack (store.c's checks) that
+ * Checks that the pack at path is a valid pack (pack.c's checks) that
  * keeps its type's rules above.  Fills type (e.g. "content", "locale";
  * may be NULL) and returns 0, or FARO_EPACK with err naming the pack and
  * the reason.  For the installer: call before a pack is accepted.
  */
 int lpack_check_file(const char *path, char *type, size_t typelen, char *err, size_t errlen);
+
+/* lpack_check_file on a pack already open: 0 or FARO_EPACK with err set. */
+int lpack_check_pack(struct pack *p, char *err, size_t errlen);
+
+/* lpack_apply_file on a pack already open. */
+int lpack_apply_pack(loc_set *L, struct pack *p, char *err, size_t errlen);
+
+/*
+ * Applies p over L when it is a locale pack that lpack_check_pack accepted
+ * (the shelf's path: every pack is checked once per reload).  Logs what it
+ * did; returns 1 when applied, 0 otherwise (not a locale pack, or a broken
+ * file: L unchanged).
+ */
+int lpack_apply_checked(loc_set *L, struct pack *p);
 
 /*
  * Applies the locale pack at path over L (loc_overlay_buf for each of its

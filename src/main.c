@@ -7,18 +7,24 @@
  *
  * Start-up gathers what the kiosk needs and carries on with whatever it
  * can get: the embedded default pack (always there), installed packs, the
- * locales, the fonts, the configuration.  Each failure is logged and the
+ * locales (both through the shelf, shelf.h), the fonts, the configuration.  Each failure is logged and the
  * kiosk starts anyway.  The window loop sleeps in SDL_WaitEventTimeout
  * until input arrives or the idle reset is due, and draws only when the
  * app says something changed.  Headless runs draw with a software renderer
  * on a plain surface, with no video driver at all, on a virtual clock.
+ *
+ * Threads (POSIX threads throughout; SDL only wakes the window loop with
+ * SDL_PushEvent): the UI thread owns the app; the USB watcher, the mirror
+ * worker and the shelf's thread hand their results over through k->lock
+ * or through the shelf, and wake the loop.
  */
 #include "app.h"
 #include "cfg.h"
 #include "faro.h"
 #include "gfx.h"
 #include "install.h"
-#include "lpack.h"
+#include "privacy.h"
+#include "shelf.h"
 #include "sync.h"
 #include "state.h"
 #include "usb.h"
@@ -29,11 +35,11 @@
 #include "txt.h"
 
 #include <SDL2/SDL.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <malloc.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -50,23 +56,23 @@ typedef struct options {
 typedef struct kiosk {
     cfg c;
     char data[CFG_PATH_MAX];
-    store *st;
-    loc_set *loc;
+    shelf *sh;                          /* installed packs -> store, strings, index */
+    int headless;                       /* reloads are waited for (scripts read the result) */
     txt_ctx *txt;
     app *a;
     state *db;
     installer *in;
     usb_watch *usb;
-    /* USB events, copied on the watcher thread, taken on the UI thread */
-    SDL_mutex *lock;
+    /* lock: the USB watcher and the mirror worker write queue[] and
+     * sync_installed on their threads; the UI thread takes them. */
+    pthread_mutex_t lock;
     app_usb_msg queue[USB_QUEUE];
     int qhead, qlen;
+    int sync_installed;                 /* set by the sync thread: packs changed */
     Uint32 wake_event;
     char fonts[CFG_PATH_MAX * 2];       /* the font folder in use */
     char locales[CFG_PATH_MAX * 2];     /* the shipped locale files */
     sync_ctx *sync;
-    SDL_Thread *indexer;                /* brings search.db up to date with the packs */
-    SDL_atomic_t packs_changed;         /* set by the sync thread: reopen the store */
 } kiosk;
 
 static void usage(void)
@@ -145,93 +151,73 @@ static int mkdir_p(const char *dir)
     return (mkdir(p, 0700) == 0 || is_dir(p)) ? 0 : -1;
 }
 
-/* A store with the installed packs (site over base, as install_list
- * orders them) and then the embedded default.  A pack that does not open
- * is logged and skipped: the kiosk shows what it has.  NULL only when out
- * of memory. */
-static store *open_store(kiosk *k)
+/* Called on the shelf's thread: a new generation is ready to take. */
+static void on_shelf_ready(void *user)
 {
-    static install_entry packs[FARO_MAX_PACKS];
+    kiosk *k = user;
+    if (k->wake_event != (Uint32)-1) {
+        SDL_Event wake = { .type = k->wake_event };
+        SDL_PushEvent(&wake);
+    }
+}
+
+/* Called by shelf_swap on the UI thread: the app moves to the new
+ * generation before the shelf frees the previous one. */
+static void into_app(void *user, store *st, loc_set *loc)
+{
+    kiosk *k = user;
+    app_set_store(k->a, st);
+    app_set_locales(k->a, loc);
+}
+
+/* Takes a ready generation, if any (UI thread).  1 if it did. */
+static int take_shelf(kiosk *k)
+{
+    return k->sh ? shelf_swap(k->sh, into_app, k) : 0;
+}
+
+/* The installed packs changed (an install or a removal): the shelf builds
+ * the next generation on its thread; a headless run waits for it so that
+ * a script sees the result at once. */
+static void reload_packs(void *user)
+{
+    kiosk *k = user;
+    shelf_reload(k->sh);
+    if (k->headless) {
+        shelf_wait(k->sh);
+        take_shelf(k);
+    }
+}
+
+/* With installed packs the shelf's thread opens the kept index (or builds
+ * one aside) once the first screen is up; with the embedded default alone
+ * it waits for the first search (a small index: no build, no memory peak,
+ * on a kiosk that may never be searched). */
+static void start_index(kiosk *k)
+{
+    if (store_pack_count(shelf_store(k->sh)) > 1)
+        shelf_start(k->sh);
+}
+
+static search_index *shelf_source(void *user)
+{
+    kiosk *k = user;
+    return shelf_index(k->sh);
+}
+
+/* The shelf over the data folder's packs, the shipped locales and the
+ * embedded default.  NULL only when out of memory. */
+static shelf *open_shelf(kiosk *k)
+{
     char err[FARO_MAX_ERRLEN];
-    store *st = store_new();
-    if (!st)
-        return NULL;
-    int n = install_list(k->data, NULL, packs, FARO_MAX_PACKS, err, sizeof err);
-    if (n < 0)
-        log_msg("packs: %s", err);
-    for (int i = 0; i < n; i++)
-        if (packs[i].shown && !strcmp(packs[i].type, "content") &&
-            store_add_file(st, packs[i].path, err, sizeof err) != 0)
-            log_msg("pack skipped: %s", err);
-    if (store_add_memory(st, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
-                         "default content", err, sizeof err) != 0)
+    shelf_opts o = { .data_dir = is_dir(k->data) ? k->data : NULL, .locales_dir = k->locales,
+                     .default_pack = faro_default_pack,
+                     .default_len = (size_t)(faro_default_pack_end - faro_default_pack),
+                     .db = k->db, .on_ready = on_shelf_ready, .user = k };
+    shelf *sh = shelf_open(&o, err, sizeof err);
+    if (!sh)
         log_msg("%s", err);
-    return st;
-}
-
-/* The shipped locales with every installed translation pack over them. */
-static loc_set *open_locales(kiosk *k)
-{
-    char packs[CFG_PATH_MAX + 16];
-    snprintf(packs, sizeof packs, "%s/packs", k->data);
-    loc_set *L = lpack_reload(k->locales, is_dir(packs) ? packs : NULL);
-    if (L && loc_count(L) == 0)
-        log_msg("no locale files in %s: showing string keys", k->locales);
-    return L;
-}
-
-/* The search index is built (or found up to date) on a thread with its own
- * store, so a big pack set never freezes the screen; the UI opens the
- * finished file when someone searches (waiting only if that is sooner). */
-static int index_thread(void *user)
-{
-    kiosk *k = user;
-    char path[CFG_PATH_MAX + 32], err[FARO_MAX_ERRLEN];
-    store *st = open_store(k);
-    snprintf(path, sizeof path, "%s/search.db", k->data);
-    search_index *ix = st ? search_open(path, st, err, sizeof err) : NULL;
-    if (st && !ix)
-        log_msg("search index: %s", err);
-    search_close(ix);
-    store_free(st);
-    malloc_trim(0);                     /* give the build's memory back (this thread's arena) */
-    return 0;
-}
-
-static void wait_indexer(void *user)
-{
-    kiosk *k = user;
-    if (k->indexer)
-        SDL_WaitThread(k->indexer, NULL);
-    k->indexer = NULL;
-}
-
-static void start_indexer(kiosk *k)
-{
-    wait_indexer(k);
-    if (is_dir(k->data))
-        k->indexer = SDL_CreateThread(index_thread, "faro-index", k);
-}
-
-/* Reopens the store and the locales after the installed packs changed
- * (a content or a translation pack arrived, or one was removed): the new
- * words and content appear without a restart. */
-static void reload_store(void *user)
-{
-    kiosk *k = user;
-    store *fresh = open_store(k);
-    loc_set *L = open_locales(k);
-    if (fresh) {
-        app_set_store(k->a, fresh);
-        store_free(k->st);
-        k->st = fresh;
-        start_indexer(k);
-    }
-    if (L) {
-        app_set_locales(k->a, L);
-        loc_free(k->loc);
-        k->loc = L;
-    }
+    return sh;
 }
 
 /* The state database and the installer; the kiosk runs without them (no
@@ -299,27 +285,22 @@ static int kiosk_open(kiosk *k)
     char locales[CFG_PATH_MAX * 2];
     data_dir(&k->c, k->data, sizeof k->data);
     open_installer(k);
-    k->st = open_store(k);
     find_dir(locales, sizeof locales, k->c.locales_dir, "locales", "locales");
     snprintf(k->locales, sizeof k->locales, "%s", locales);
-    k->loc = open_locales(k);
-    if (!k->st || !k->loc)
+    if (!(k->sh = open_shelf(k)))
         return FARO_ENOMEM;
     k->txt = open_fonts(k);
     if (!k->txt)
         return FARO_EIO;
-    k->a = app_new(&k->c, k->st, k->loc, k->txt);
+    k->a = app_new(&k->c, shelf_store(k->sh), shelf_locales(k->sh), k->txt);
     if (!k->a)
         return FARO_ENOMEM;
-    char path[CFG_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/search.db", k->data);
-    app_set_search_path(k->a, is_dir(k->data) ? path : NULL);
-    app_set_search_wait(k->a, wait_indexer, k);
+    app_set_search_source(k->a, shelf_source, k);
     app_set_city(k->a, k->c.city);
     app_admin_env env = { .db = k->db, .in = k->in, .data_dir = k->data, .font_dir = k->fonts,
                           .usb_roots = k->c.usb_roots, .nusb_roots = k->c.nusb_roots,
                           .gesture_taps = k->c.admin_taps, .gesture_window_ms = k->c.admin_window_s * 1000,
-                          .reload = reload_store, .reload_user = k };
+                          .reload = reload_packs, .reload_user = k };
     app_set_admin(k->a, &env);
     app_tree(k->a);                     /* the first screen, laid out ahead of the window */
     return 0;
@@ -327,26 +308,25 @@ static int kiosk_open(kiosk *k)
 
 typedef struct opener { kiosk *k; int rc; } opener;
 
-static int kiosk_open_thread(void *arg)
+static void *kiosk_open_thread(void *arg)
 {
     opener *op = arg;
     op->rc = kiosk_open(op->k);
-    return op->rc;
+    return NULL;
 }
 
+/* In the order that nothing is used after it is freed: the threads that
+ * ask the shelf for reloads, the app that borrows the shelf's store, the
+ * shelf (whose thread reads the state database), then the rest. */
 static void kiosk_close(kiosk *k)
 {
-    wait_indexer(k);
     sync_free(k->sync);
     usb_stop(k->usb);
+    app_free(k->a);
+    shelf_close(k->sh);
     install_close(k->in);
     state_close(k->db);
-    if (k->lock)
-        SDL_DestroyMutex(k->lock);
-    app_free(k->a);
     txt_free(k->txt);
-    loc_free(k->loc);
-    store_free(k->st);
 }
 
 /* Starts on the home screen in `lang` (for benches and demos). */
@@ -378,13 +358,13 @@ static void on_usb(void *user, const usb_event *ev)
         snprintf(m.id, sizeof m.id, "%s", ev->result->id);
         log_msg("usb: %s: %s", m.pack, ev->result->code ? ev->result->reason : "installed");
     }
-    SDL_LockMutex(k->lock);
+    pthread_mutex_lock(&k->lock);       /* queue[] is shared with the UI thread */
     if (ev->kind == USB_PACK_PROGRESS && k->qlen > 0 &&
         k->queue[(k->qhead + k->qlen - 1) % USB_QUEUE].kind == USB_PACK_PROGRESS)
         k->queue[(k->qhead + k->qlen - 1) % USB_QUEUE] = m;      /* only the latest progress */
     else if (k->qlen < USB_QUEUE)
         k->queue[(k->qhead + k->qlen++) % USB_QUEUE] = m;
-    SDL_UnlockMutex(k->lock);
+    pthread_mutex_unlock(&k->lock);
     if (k->wake_event != (Uint32)-1) {
         SDL_Event wake = { .type = k->wake_event };
         SDL_PushEvent(&wake);
@@ -392,24 +372,24 @@ static void on_usb(void *user, const usb_event *ev)
 }
 
 /* Takes the queued events on the UI thread.  Returns 1 when a stick
- * finished (the store was reopened if anything was installed). */
+ * finished (a reload was asked for if anything was installed). */
 static int drain_usb(kiosk *k, uint64_t now)
 {
     int finished = 0;
     for (;;) {
         app_usb_msg m;
-        SDL_LockMutex(k->lock);
+        pthread_mutex_lock(&k->lock);   /* queue[] is filled on the watcher thread */
         int have = k->qlen > 0;
         if (have) {
             m = k->queue[k->qhead];
             k->qhead = (k->qhead + 1) % USB_QUEUE;
             k->qlen--;
         }
-        SDL_UnlockMutex(k->lock);
+        pthread_mutex_unlock(&k->lock);
         if (!have)
             return finished;
         if (m.kind == USB_STICK_DONE && m.installed > 0)
-            reload_store(k);
+            reload_packs(k);
         app_usb(k->a, &m, now);
         finished |= m.kind == USB_STICK_DONE;
     }
@@ -420,7 +400,10 @@ static void on_sync_installed(void *user, const install_result *res)
 {
     kiosk *k = user;
     log_msg("sync: %s version %ld installed", res->id, res->version);
-    SDL_AtomicSet(&k->packs_changed, 1);
+    shelf_reload(k->sh);
+    pthread_mutex_lock(&k->lock);       /* sync_installed is taken on the UI thread */
+    k->sync_installed = 1;
+    pthread_mutex_unlock(&k->lock);
     if (k->wake_event != (Uint32)-1) {
         SDL_Event wake = { .type = k->wake_event };
         SDL_PushEvent(&wake);
@@ -448,13 +431,19 @@ static void start_sync(kiosk *k)
     app_set_sync(k->a, k->sync);
 }
 
-/* Takes a pending "packs changed" from the sync thread.  1 if it reloaded. */
+/* Takes a pending "packs changed" from the sync thread (the shelf was
+ * already asked to reload).  1 if there was one. */
 static int take_sync(kiosk *k)
 {
-    if (!SDL_AtomicCAS(&k->packs_changed, 1, 0))
-        return 0;
-    reload_store(k);
-    return 1;
+    pthread_mutex_lock(&k->lock);       /* written on the sync thread */
+    int changed = k->sync_installed;
+    k->sync_installed = 0;
+    pthread_mutex_unlock(&k->lock);
+    if (changed && k->headless) {
+        shelf_wait(k->sh);
+        take_shelf(k);
+    }
+    return changed;
 }
 
 static void start_usb(kiosk *k)
@@ -464,8 +453,7 @@ static void start_usb(kiosk *k)
     for (int i = 0; i < k->c.nusb_roots; i++)
         roots[i] = k->c.usb_roots[i];
     roots[k->c.nusb_roots] = NULL;
-    k->lock = SDL_CreateMutex();
-    if (!k->in || !k->lock)
+    if (!k->in)
         return;
     k->usb = usb_start(k->in, k->c.nusb_roots ? roots : NULL, on_usb, k, err, sizeof err);
     if (!k->usb)
@@ -597,6 +585,7 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
         if (ev->type == k->wake_event) {
             drain_usb(k, now);
             take_sync(k);
+            take_shelf(k);
         }
         break;
     }
@@ -614,7 +603,8 @@ static int run_window(kiosk *k, const options *o)
 {
     Uint32 flags = SDL_WINDOW_RESIZABLE | (k->c.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
     opener op = { k, 0 };
-    SDL_Thread *th = SDL_CreateThread(kiosk_open_thread, "faro-open", &op);
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, kiosk_open_thread, &op) == 0;
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
     SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
     int video = SDL_InitSubSystem(SDL_INIT_VIDEO);
@@ -622,8 +612,8 @@ static int run_window(kiosk *k, const options *o)
                                                     k->c.width, k->c.height, flags) : NULL;
     char err[FARO_MAX_ERRLEN] = "";
     SDL_Renderer *r = win ? gfx_window_renderer(win, err, sizeof err) : NULL;
-    if (th)
-        SDL_WaitThread(th, NULL);
+    if (threaded)
+        pthread_join(th, NULL);
     else
         op.rc = kiosk_open(k);
     if (!r || op.rc != 0) {
@@ -651,10 +641,13 @@ static int run_window(kiosk *k, const options *o)
             if (first) {                /* watchers start once the first screen is up */
                 start_usb(k);
                 start_sync(k);
-                if (store_pack_count(k->st) > 1)    /* installed packs: a big index, built aside */
-                    start_indexer(k);
+                start_index(k);
             }
             first = 0;
+        }
+        if (app_take_visit_end(k->a)) {   /* the loop is the shallowest frame there is */
+            gfx_forget_input();
+            privacy_scrub_after_visit();
         }
         long wait = app_animating(k->a) ? 16 : app_wait_ms(k->a, now);
         SDL_Event ev;
@@ -663,6 +656,7 @@ static int run_window(kiosk *k, const options *o)
             handle_event(k, &ev, &quit, &redraw);
             got = SDL_PollEvent(&ev);
         }
+        sodium_memzero(&ev, sizeof ev);    /* a typed letter stays in it otherwise */
     }
     txt_drop_textures(k->txt);
     gfx_forget();
@@ -677,8 +671,11 @@ int main(int argc, char **argv)
     kiosk k;
     int rc;
     memset(&k, 0, sizeof k);
+    if (privacy_harden_process() != 0)
+        log_msg("privacy: the process could not be made undumpable");
     if (parse_args(argc, argv, &o) != 0)
         return 2;
+    pthread_mutex_init(&k.lock, NULL);
     /* Faro uses no D-Bus service; without a session bus, SDL's D-Bus set-up
      * would fork dbus-launch on every start (a kiosk has no session). */
     setenv("DBUS_SESSION_BUS_ADDRESS", "disabled:", 0);
@@ -691,9 +688,11 @@ int main(int argc, char **argv)
     }
     kiosk_config(&k, &o);
     k.wake_event = (Uint32)-1;
+    k.headless = o.headless;
     if (o.headless) {
         rc = kiosk_open(&k) == 0 ? 0 : 1;
         if (rc == 0) {
+            start_index(&k);
             start_usb(&k);
             start_sync(&k);
             rc = run_headless(&k, &o);
@@ -702,6 +701,7 @@ int main(int argc, char **argv)
         rc = run_window(&k, &o);
     }
     kiosk_close(&k);
+    pthread_mutex_destroy(&k.lock);
     SDL_Quit();
     return rc;
 }

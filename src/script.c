@@ -12,6 +12,7 @@
 #include "script.h"
 #include "faro.h"
 #include "gfx.h"
+#include "privacy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -319,6 +320,10 @@ int script_run(const char *path, script_host *h, char *err, size_t errlen)
         else if (n > 0)
             rc = run_cmd(h, &c, path, lineno, err, errlen);
         explicit_bzero(line, sizeof line);
+        if (app_take_visit_end(h->a)) {     /* the shallowest frame of a headless run */
+            gfx_forget_input();
+            privacy_scrub_after_visit();
+        }
     }
     fclose(f);
     if (rc != 0) {

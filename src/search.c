@@ -71,7 +71,7 @@
 #define SEARCH_MAX_LANGS   64           /* language buckets; more share the last one */
 #define SEARCH_MAX_WORD    64           /* UTF-16 units of a word looked at */
 #define SEARCH_FOLD_CAP    256          /* UTF-16 units of a folded word */
-#define SEARCH_PACKS_LEN   (FARO_MAX_PACKS * (FARO_MAX_ID_LEN + 64))
+#define SEARCH_PACKS_LEN   (FARO_MAX_PACKS * (FARO_MAX_ID_LEN + 200))  /* id@version@hash list */
 #define SEARCH_MMAP_BYTES  "268435456"  /* map up to 256 MB of the index file */
 #define SEARCH_RANK_CAP    200          /* matches ranked per language and pass */
 #define SEARCH_SNIPPET_BYTES 160        /* a longer summary is cut around its first match */
@@ -837,6 +837,40 @@ search_index *search_open(const char *path, store *st, char *err, size_t errlen)
         return NULL;
     }
     return ix;
+}
+
+search_index *search_open_kept(const char *path, const char *key, char *err, size_t errlen)
+{
+    search_index *ix;
+    sqlite3 *db;
+    if (!path || !key || strlen(path) >= sizeof ix->path - 8) {
+        faro_fail(err, errlen, FARO_EINVAL, "search: no index path or key given");
+        return NULL;
+    }
+    if (!(db = open_current(path, key))) {
+        faro_fail(err, errlen, FARO_ENOTFOUND, "search: %s is missing or was built from other "
+                  "packs", path);
+        return NULL;
+    }
+    if (!(ix = calloc(1, sizeof *ix))) {
+        sqlite3_close(db);
+        faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
+        return NULL;
+    }
+    snprintf(ix->path, sizeof ix->path, "%s", path);
+    if (attach_db(ix, db, err, errlen) != 0) {
+        sqlite3_close(db);
+        free(ix);
+        return NULL;
+    }
+    return ix;
+}
+
+int search_build(const char *path, store *st, const char *key, char *err, size_t errlen)
+{
+    if (!path || !st || !key || strlen(path) >= 4096 - 8)
+        return faro_fail(err, errlen, FARO_EINVAL, "search: no index path, store or key given");
+    return build_file(path, st, key, err, errlen);
 }
 
 int search_rebuilt(const search_index *ix)

@@ -59,6 +59,23 @@ typedef struct search_hits {
  */
 search_index *search_open(const char *path, store *st, char *err, size_t errlen);
 
+/*
+ * The kept index at path when it was built with exactly `key` (the shelf's
+ * ordered list of installed packs and their hashes) and this index format;
+ * opened read-only, nothing is rebuilt.  NULL with err set otherwise
+ * (FARO_ENOTFOUND: missing or built from other packs).  Cheap: for a
+ * kiosk whose packs did not change since the last start.
+ */
+search_index *search_open_kept(const char *path, const char *key, char *err, size_t errlen);
+
+/*
+ * Builds the index of every text in st into path.tmp, records `key`,
+ * fsyncs and renames it over path (a power cut leaves the old index or
+ * none).  An index open on the old file keeps answering from it.  Returns
+ * 0 or a negative FARO_E* code with err set.  st is only read.
+ */
+int search_build(const char *path, store *st, const char *key, char *err, size_t errlen);
+
 /* 1 when the last search_open or search_refresh rebuilt the index. */
 int search_rebuilt(const search_index *ix);
 

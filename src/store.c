@@ -1,18 +1,12 @@
 /*
  * store.c — the installed packs, opened read-only and merged into one view.
  *
- * A pack is an untrusted SQLite database (even a signed one: the key holder
- * may be careless), so the store opens it the way SQLite's "Defense Against
- * the Dark Arts" page says: read-only, defensive mode, no trusted schema, no
- * triggers or views, tight sqlite3_limit()s, cell_size_check on, no mmap.
- * Before any query it checks the file header (magic, page size, length), then
- * that sqlite_schema holds exactly the objects SCHEMA_SQL creates, same
- * type, name and SQL text (the reference is an in-memory database the store
- * builds from SCHEMA_SQL once, so the check follows schema.h by itself), then
- * PRAGMA quick_check, then prepares its queries, then reads the meta keys
- * (format, id, version, layer, type) and refuses a pack id already open.
- * The queries are prepared once per pack and kept; each use ends with
- * reset + clear_bindings.
+ * Packs are opened by pack.c (read-only, hardened, exact schema, meta
+ * checked: see pack.h); the store takes a reference to each open pack,
+ * refuses a pack id already open, and prepares its queries once per pack
+ * and keeps them; each use ends with reset + clear_bindings.  One open pack
+ * may sit in several stores (the shelf's UI store and its index builder's),
+ * each with its own statements.
  *
  * The merged view is a loop over packs in precedence order (first added
  * first): a row of pack p is shown unless an earlier pack has the same id
@@ -29,7 +23,8 @@
  * and store_result_free releases all of it.  All memory comes from
  * sqlite3_malloc64, so a test can fail the Nth allocation of the whole
  * module (SQLite's included) through SQLITE_CONFIG_MALLOC.  Handles are
- * single-threaded (SQLITE_OPEN_NOMUTEX): one store belongs to the UI thread.
+ * single-threaded: one store belongs to one thread at a time (its packs
+ * are serialized connections, so two stores may share them).
  *
  * Invariants:
  *  1. s->packs[0..npacks) are fully checked packs with every statement
@@ -40,6 +35,7 @@
  */
 #include "store.h"
 #include "faro.h"
+#include "pack.h"
 #include "schema.h"
 
 #include <ctype.h>
@@ -52,16 +48,6 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 
-/* SQLite limits for a pack connection (see the Dark Arts page). */
-#define STORE_LIMIT_SQL_LENGTH   100000
-#define STORE_LIMIT_COLUMNS      100
-#define STORE_LIMIT_EXPR_DEPTH   20
-#define STORE_LIMIT_COMPOUND     3
-#define STORE_LIMIT_VDBE_OPS     25000
-#define STORE_LIMIT_FUNC_ARGS    8
-#define STORE_LIMIT_LIKE_LEN     50
-#define STORE_LIMIT_VARIABLES    10
-#define STORE_LIMIT_TRIGGERS     10
 #define STORE_NAME_LEN           256   /* pack name kept for messages */
 #define STORE_ARENA_BLOCK        8192  /* default size of one string block */
 #define STORE_CHAIN_LEN          (FARO_MAX_LANGS * (FARO_MAX_LANG_LEN + 1) + 2)
@@ -127,7 +113,8 @@ static const char *const query_sql[Q_COUNT] = {
 static const char *const service_kinds[SCHEMA_NKINDS] = SCHEMA_KINDS;
 
 struct store_pack {
-    sqlite3 *db;
+    pack *p;            /* one reference, held while the pack is in the store */
+    sqlite3 *db;        /* pack_db(p) */
     sqlite3_stmt *q[Q_COUNT];
     char name[STORE_NAME_LEN];
     char id[FARO_MAX_ID_LEN + 1];   /* meta id */
@@ -136,7 +123,6 @@ struct store_pack {
 struct store {
     int npacks;
     struct store_pack packs[FARO_MAX_PACKS];
-    sqlite3 *ref;       /* in-memory database holding SCHEMA_SQL, the reference */
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -708,304 +694,25 @@ int store_packs(store *s, const char *const *langs, store_result **out,
 
 /* ---------------------------------------------------------------- opening */
 
-static void pack_close(struct store_pack *pk)
+static void pack_release(struct store_pack *pk)
 {
     int i;
     for (i = 0; i < Q_COUNT; i++) {
         sqlite3_finalize(pk->q[i]);
         pk->q[i] = NULL;
     }
-    sqlite3_close(pk->db);
+    pack_close(pk->p);
+    pk->p = NULL;
     pk->db = NULL;
 }
 
-/* Checks the 100-byte database header against the pack's real length. */
-static int check_header(const char *name, const unsigned char *h, size_t hlen,
-                        unsigned long long len, char *err, size_t errlen)
-{
-    unsigned long long page, pages;
-    if (hlen < 100 || memcmp(h, "SQLite format 3", 16) != 0)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a SQLite database", name);
-    page = ((unsigned)h[16] << 8) | h[17];
-    if (page == 1)
-        page = 65536;
-    pages = ((unsigned long long)h[28] << 24) | ((unsigned)h[29] << 16) |
-            ((unsigned)h[30] << 8) | h[31];
-    if (page < 512 || (page & (page - 1)))
-        return faro_fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database "
-                    "(page size %llu)", name, page);
-    if (pages * page != len)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: truncated or padded: the header "
-                    "says %llu bytes, there are %llu", name, pages * page, len);
-    if (h[18] != 1 || h[19] != 1)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: journal mode "
-                    "WAL (rebuild the pack)", name);
-    return 0;
-}
-
-/* Reads the header of the file at path and checks it (and the size bound). */
-static int check_file(const char *path, char *err, size_t errlen)
-{
-    unsigned char h[100];
-    struct stat st;
-    size_t got;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
-    got = fread(h, 1, sizeof h, f);
-    if (fstat(fileno(f), &st) != 0) {
-        fclose(f);
-        return faro_fail(err, errlen, FARO_EIO, "%s: %s", path, strerror(errno));
-    }
-    fclose(f);
-    if (!S_ISREG(st.st_mode))
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a regular file", path);
-    if ((unsigned long long)st.st_size > FARO_MAX_PACK_BYTES)
-        return faro_fail(err, errlen, FARO_ELIMIT, "%s: %lld bytes, more than the "
-                    "%llu a pack may have", path, (long long)st.st_size,
-                    (unsigned long long)FARO_MAX_PACK_BYTES);
-    return check_header(path, h, got, (unsigned long long)st.st_size, err, errlen);
-}
-
-/* Turns the connection's defences on, before the schema is ever read. */
-static int harden(sqlite3 *db)
-{
-    static const int limits[][2] = {
-        { SQLITE_LIMIT_LENGTH, FARO_MAX_FILE_BYTES },
-        { SQLITE_LIMIT_SQL_LENGTH, STORE_LIMIT_SQL_LENGTH },
-        { SQLITE_LIMIT_COLUMN, STORE_LIMIT_COLUMNS },
-        { SQLITE_LIMIT_EXPR_DEPTH, STORE_LIMIT_EXPR_DEPTH },
-        { SQLITE_LIMIT_COMPOUND_SELECT, STORE_LIMIT_COMPOUND },
-        { SQLITE_LIMIT_VDBE_OP, STORE_LIMIT_VDBE_OPS },
-        { SQLITE_LIMIT_FUNCTION_ARG, STORE_LIMIT_FUNC_ARGS },
-        { SQLITE_LIMIT_ATTACHED, 0 },
-        { SQLITE_LIMIT_LIKE_PATTERN_LENGTH, STORE_LIMIT_LIKE_LEN },
-        { SQLITE_LIMIT_VARIABLE_NUMBER, STORE_LIMIT_VARIABLES },
-        { SQLITE_LIMIT_TRIGGER_DEPTH, STORE_LIMIT_TRIGGERS },
-    };
-    size_t i;
-    int rc = 0;
-    rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-    rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-    rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, NULL);
-    rc |= sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, 0, NULL);
-    for (i = 0; i < sizeof limits / sizeof limits[0]; i++)
-        sqlite3_limit(db, limits[i][0], limits[i][1]);
-    return rc == SQLITE_OK ? 0 : -1;
-}
-
-/* The message for a connection that failed: NOTADB and CORRUPT get words
- * a person can act on, the rest SQLite's own. */
+/* The message for a statement that failed on a pack. */
 static int db_fail(struct store_pack *pk, char *err, size_t errlen)
 {
-    int code = sqlite3_errcode(pk->db) & 0xff;
-    if (code == SQLITE_NOTADB)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a SQLite database", pk->name);
-    if (code == SQLITE_CORRUPT)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %s",
-                    pk->name, sqlite3_errmsg(pk->db));
+    if ((sqlite3_errcode(pk->db) & 0xff) == SQLITE_NOMEM)
+        return faro_fail(err, errlen, FARO_ENOMEM, "%s: out of memory", pk->name);
     return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: %s", pk->name,
                 sqlite3_errmsg(pk->db));
-}
-
-/* Runs one pragma, ignoring the rows it returns. */
-static int pragma(struct store_pack *pk, const char *sql, char *err, size_t errlen)
-{
-    if (sqlite3_exec(pk->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(pk, err, errlen);
-    return 0;
-}
-
-/* The reference: an empty database made by SCHEMA_SQL itself. */
-static int open_scratch(sqlite3 **ref)
-{
-    if (sqlite3_open_v2(":memory:", ref, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK ||
-        sqlite3_exec(*ref, SCHEMA_SQL, NULL, NULL, NULL) != SQLITE_OK)
-        return -1;
-    return 0;
-}
-
-/* Compares one pack object (type, name, sql) with the reference schema. */
-static int check_object(struct store_pack *pk, sqlite3_stmt *ref, sqlite3_stmt *st,
-                        char *err, size_t errlen)
-{
-    const char *type = (const char *)sqlite3_column_text(st, 0);
-    const char *name = (const char *)sqlite3_column_text(st, 1);
-    const char *sql = (const char *)sqlite3_column_text(st, 2);
-    const char *rtype, *rsql;
-    int rc = 0;
-    sqlite3_bind_text(ref, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(ref) != SQLITE_ROW) {
-        rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: unexpected %s '%s'",
-                  pk->name, type ? type : "object", name ? name : "");
-        goto done;
-    }
-    rtype = (const char *)sqlite3_column_text(ref, 0);
-    rsql = (const char *)sqlite3_column_text(ref, 1);
-    if (!type || strcmp(type, rtype) != 0 || !sql != !rsql || (sql && strcmp(sql, rsql)))
-        rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: %s '%s' differs "
-                  "from the Faro schema", pk->name, type ? type : "object", name);
-done:
-    stmt_done(ref);
-    return rc;
-}
-
-/* Walks the pack's sqlite_schema against the reference; counts matches. */
-static int walk_schema(struct store_pack *pk, sqlite3 *ref, int *matched,
-                       char *err, size_t errlen)
-{
-    sqlite3_stmt *st = NULL, *rq = NULL;
-    int rc = 0, step;
-    *matched = 0;
-    if (sqlite3_prepare_v2(ref, "SELECT type, sql FROM sqlite_schema WHERE name = ?1",
-                           -1, &rq, NULL) != SQLITE_OK) {
-        rc = faro_fail(err, errlen, FARO_ENOMEM, "%s: out of memory", pk->name);
-        goto done;
-    }
-    if (sqlite3_prepare_v2(pk->db, "SELECT type, name, sql FROM sqlite_schema",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = db_fail(pk, err, errlen);
-        goto done;
-    }
-    while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW)
-        if ((rc = check_object(pk, rq, st, err, errlen)) == 0)
-            (*matched)++;
-    if (rc == 0 && step != SQLITE_DONE)
-        rc = db_fail(pk, err, errlen);
-done:
-    sqlite3_finalize(st);
-    sqlite3_finalize(rq);
-    return rc;
-}
-
-/* Names the first reference object the pack lacks. */
-static int name_missing(struct store_pack *pk, sqlite3 *ref, char *err, size_t errlen)
-{
-    sqlite3_stmt *rs = NULL, *has = NULL;
-    int rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: tables missing", pk->name);
-    if (sqlite3_prepare_v2(ref, "SELECT type, name FROM sqlite_schema", -1, &rs, NULL) ||
-        sqlite3_prepare_v2(pk->db, "SELECT 1 FROM sqlite_schema WHERE name = ?1", -1,
-                           &has, NULL))
-        goto done;
-    while (sqlite3_step(rs) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(rs, 1);
-        sqlite3_bind_text(has, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(has) != SQLITE_ROW) {
-            rc = faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: missing %s '%s'",
-                      pk->name, (const char *)sqlite3_column_text(rs, 0), name);
-            break;
-        }
-        stmt_done(has);
-    }
-done:
-    sqlite3_finalize(rs);
-    sqlite3_finalize(has);
-    return rc;
-}
-
-/* Number of objects in the reference schema (-1 on error). */
-static int count_objects(sqlite3 *ref)
-{
-    sqlite3_stmt *st = NULL;
-    int n = -1;
-    if (sqlite3_prepare_v2(ref, "SELECT count(*) FROM sqlite_schema", -1, &st,
-                           NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
-}
-
-/* sqlite_schema must hold exactly what SCHEMA_SQL creates, byte for byte. */
-static int check_schema(sqlite3 *ref, struct store_pack *pk, char *err, size_t errlen)
-{
-    int matched = 0, rc = walk_schema(pk, ref, &matched, err, errlen);
-    if (rc == 0 && matched != count_objects(ref))
-        rc = name_missing(pk, ref, err, errlen);
-    return rc;
-}
-
-/* PRAGMA quick_check(1): "ok", or the first problem found. */
-static int check_integrity(struct store_pack *pk, char *err, size_t errlen)
-{
-    sqlite3_stmt *st = NULL;
-    const char *res;
-    int rc = 0;
-    if (sqlite3_prepare_v2(pk->db, "PRAGMA quick_check(1)", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        rc = db_fail(pk, err, errlen);
-        goto done;
-    }
-    res = (const char *)sqlite3_column_text(st, 0);
-    if (res && strncmp(res, "*** in database", 15) == 0 && strchr(res, '\n'))
-        res = strchr(res, '\n') + 1;   /* "*** in database main ***\nPage 2: ..." */
-    if (!res || strcmp(res, "ok") != 0)
-        rc = faro_fail(err, errlen, FARO_EPACK, "%s: damaged SQLite database: %.200s",
-                  pk->name, res ? res : "quick_check failed");
-done:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Copies meta[key] into buf ("" when absent); <0 on a SQLite error. */
-static int meta_get(struct store_pack *pk, const char *key, char *buf, size_t len)
-{
-    sqlite3_stmt *st = pk->q[Q_META];
-    int rc;
-    buf[0] = '\0';
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
-    stmt_done(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* A whole decimal number >= 0 (no sign, no spaces), or -1. */
-static long parse_count(const char *str)
-{
-    char *end;
-    long v;
-    if (!str[0] || str[0] < '0' || str[0] > '9')
-        return -1;
-    errno = 0;
-    v = strtol(str, &end, 10);
-    return *end || errno ? -1 : v;
-}
-
-/* meta: format == FARO_PACK_FORMAT, and id, version, layer, type present. */
-static int check_meta(struct store_pack *pk, char *err, size_t errlen)
-{
-    static const char *const keys[] = { "id", "version", "layer", "type" };
-    char value[STORE_NAME_LEN];
-    size_t i;
-    long format;
-    if (meta_get(pk, "format", value, sizeof value) < 0)
-        return db_fail(pk, err, errlen);
-    if (!value[0])
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta has no 'format'",
-                    pk->name);
-    format = parse_count(value);
-    if (format != FARO_PACK_FORMAT)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: pack format '%.64s', this kiosk reads "
-                    "format %d", pk->name, value, FARO_PACK_FORMAT);
-    for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        if (meta_get(pk, keys[i], value, sizeof value) < 0)
-            return db_fail(pk, err, errlen);
-        if (!value[0])
-            return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta has no '%s'",
-                        pk->name, keys[i]);
-    }
-    if (meta_get(pk, "version", value, sizeof value) < 0 || parse_count(value) < 0)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta version '%.64s' "
-                    "is not a whole number", pk->name, value);
-    if (meta_get(pk, "id", value, sizeof value) < 0 || strlen(value) > FARO_MAX_ID_LEN)
-        return faro_fail(err, errlen, FARO_EPACK, "%s: not a Faro pack: meta id is longer "
-                    "than %d characters", pk->name, FARO_MAX_ID_LEN);
-    memcpy(pk->id, value, strlen(value) + 1);
-    return 0;
 }
 
 /* A pack id may be open once: the first one added (the installed pack,
@@ -1030,34 +737,6 @@ static int prepare_all(struct store_pack *pk, char *err, size_t errlen)
     return 0;
 }
 
-/* Every check, in order, on a connection already opened and hardened.
- * `integrity` runs quick_check over every page: for files, which live on an
- * SD card; the embedded pack is part of the binary and skips it (it is the
- * same bytes faro-pack built and checked, and start-up is shorter). */
-static int check_pack(store *s, struct store_pack *pk, int integrity, char *err, size_t errlen)
-{
-    int rc;
-    if ((rc = pragma(pk, "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0;", err, errlen)) ||
-        (rc = check_schema(s->ref, pk, err, errlen)) ||
-        (integrity && (rc = check_integrity(pk, err, errlen))) ||
-        (rc = prepare_all(pk, err, errlen)) ||
-        (rc = check_meta(pk, err, errlen)) ||
-        (rc = check_unique(s, pk, err, errlen)))
-        return rc;
-    return 0;
-}
-
-/* Keeps a checked pack, or closes it and passes the error on. */
-static int keep_or_close(store *s, struct store_pack *pk, int rc)
-{
-    if (rc < 0) {
-        pack_close(pk);
-        return rc;
-    }
-    s->packs[s->npacks++] = *pk;
-    return 0;
-}
-
 static int room_for_pack(store *s, const char *name, char *err, size_t errlen)
 {
     if (s->npacks >= FARO_MAX_PACKS)
@@ -1066,54 +745,51 @@ static int room_for_pack(store *s, const char *name, char *err, size_t errlen)
     return 0;
 }
 
-int store_add_file(store *s, const char *path, char *err, size_t errlen)
+int store_add_pack(store *s, pack *p, char *err, size_t errlen)
 {
     struct store_pack pk = {0};
     int rc;
+    if (!p)
+        return faro_fail(err, errlen, FARO_EINVAL, "no pack given");
+    if ((rc = room_for_pack(s, pack_name(p), err, errlen)))
+        return rc;
+    pk.p = pack_ref(p);
+    pk.db = pack_db(p);
+    snprintf(pk.name, sizeof pk.name, "%s", pack_name(p));
+    snprintf(pk.id, sizeof pk.id, "%s", pack_get_meta(p)->id);
+    if ((rc = check_unique(s, &pk, err, errlen)) || (rc = prepare_all(&pk, err, errlen))) {
+        pack_release(&pk);
+        return rc;
+    }
+    s->packs[s->npacks++] = pk;
+    return 0;
+}
+
+int store_add_file(store *s, const char *path, char *err, size_t errlen)
+{
+    pack *p = NULL;
+    int rc;
     if (!path)
         return faro_fail(err, errlen, FARO_EINVAL, "no pack path given");
-    if ((rc = room_for_pack(s, path, err, errlen)) || (rc = check_file(path, err, errlen)))
+    if ((rc = room_for_pack(s, path, err, errlen)) ||
+        (rc = pack_open_file(path, PACK_QUICK_CHECK, &p, err, errlen)))
         return rc;
-    snprintf(pk.name, sizeof pk.name, "%s", path);
-    if (sqlite3_open_v2(path, &pk.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK)
-        rc = faro_fail(err, errlen, FARO_EIO, "%s: %s", path,
-                  pk.db ? sqlite3_errmsg(pk.db) : "out of memory");
-    else if (harden(pk.db) != 0)
-        rc = faro_fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", path);
-    else
-        rc = check_pack(s, &pk, 1, err, errlen);
-    return keep_or_close(s, &pk, rc);
+    rc = store_add_pack(s, p, err, errlen);
+    pack_close(p);
+    return rc;
 }
 
 int store_add_memory(store *s, const void *data, size_t len, const char *name,
                      char *err, size_t errlen)
 {
-    struct store_pack pk = {0};
+    pack *p = NULL;
     int rc;
-    if (!name)
-        name = "(memory)";
-    if (!data)
-        return faro_fail(err, errlen, FARO_EINVAL, "%s: no data", name);
-    if (len > FARO_MAX_PACK_BYTES)
-        return faro_fail(err, errlen, FARO_ELIMIT, "%s: %zu bytes, more than the %llu a "
-                    "pack may have", name, len, (unsigned long long)FARO_MAX_PACK_BYTES);
-    if ((rc = room_for_pack(s, name, err, errlen)) ||
-        (rc = check_header(name, data, len, len, err, errlen)))
+    if ((rc = room_for_pack(s, name ? name : "(memory)", err, errlen)) ||
+        (rc = pack_open_memory(data, len, name, 0, &p, err, errlen)))
         return rc;
-    snprintf(pk.name, sizeof pk.name, "%s", name);
-    if (sqlite3_open_v2(":memory:", &pk.db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK)
-        rc = faro_fail(err, errlen, FARO_ENOMEM, "%s: cannot open an in-memory database", name);
-    else if (harden(pk.db) != 0)
-        rc = faro_fail(err, errlen, FARO_ESQL, "%s: cannot harden the connection", name);
-    else if (sqlite3_deserialize(pk.db, "main", (unsigned char *)(uintptr_t)data,
-                                 (sqlite3_int64)len, (sqlite3_int64)len,
-                                 SQLITE_DESERIALIZE_READONLY) != SQLITE_OK)
-        rc = db_fail(&pk, err, errlen);
-    else
-        rc = check_pack(s, &pk, 0, err, errlen);
-    return keep_or_close(s, &pk, rc);
+    rc = store_add_pack(s, p, err, errlen);
+    pack_close(p);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- lifetime */
@@ -1124,10 +800,6 @@ store *store_new(void)
     if (!s)
         return NULL;
     memset(s, 0, sizeof *s);
-    if (open_scratch(&s->ref) != 0) {
-        store_free(s);
-        return NULL;
-    }
     return s;
 }
 
@@ -1137,8 +809,7 @@ void store_free(store *s)
     if (!s)
         return;
     for (i = 0; i < s->npacks; i++)
-        pack_close(&s->packs[i]);
-    sqlite3_close(s->ref);
+        pack_release(&s->packs[i]);
     sqlite3_free(s);
 }
 

@@ -3,8 +3,8 @@
  *
  * The screens ask the store questions (the topics, the articles of a topic,
  * one article in a language, the services of a kind) and never write SQL.
- * Every pack is a SQLite database opened read-only and hardened (see
- * store.c); the embedded default pack is opened from memory with
+ * Every pack is a SQLite database opened read-only and hardened by pack.c
+ * (see pack.h); the embedded default pack is opened from memory with
  * sqlite3_deserialize.  Packs are consulted in the order they were added,
  * highest precedence first: when two packs define the same topic, article
  * or service id, the first one added wins.
@@ -24,6 +24,7 @@
 #include <stddef.h>
 
 typedef struct store store;
+struct pack;
 
 /* Items are named by struct tag (struct store_topic): the plain names
  * store_topic, store_article and store_service are the functions below. */
@@ -88,6 +89,15 @@ int store_add_file(store *s, const char *path, char *err, size_t errlen);
  */
 int store_add_memory(store *s, const void *data, size_t len, const char *name,
                      char *err, size_t errlen);
+
+/*
+ * Adds an already opened pack (pack_open_file / pack_open_memory, which did
+ * every check): the store takes its own reference (the caller keeps and
+ * closes its one).  Returns 0, or FARO_EPACK (its id is already open),
+ * FARO_ELIMIT (FARO_MAX_PACKS open), FARO_ENOMEM, with err set; on error
+ * the store is unchanged.
+ */
+int store_add_pack(store *s, struct pack *p, char *err, size_t errlen);
 
 /* Number of packs open. */
 int store_pack_count(const store *s);

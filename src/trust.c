@@ -28,7 +28,7 @@
 #include "trust.h"
 #include "log.h"
 #include "schema.h"
-#include "store.h"
+#include "pack.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +43,6 @@
 
 #define TRUST_PATH_LEN   1024
 #define TRUST_LINE_LEN   512
-#define TRUST_META_ROWS  10000   /* rows read from one pack's meta table */
 
 struct trust {
     int nkeys, nrevoked;
@@ -244,42 +243,13 @@ static int list_dir(const char *dir, const char *suffix, char **names, int max)
 
 /* ---------------------------------------------------------------- pack meta */
 
-static void harden(sqlite3 *db)
-{
-    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
-    sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
-    sqlite3_limit(db, SQLITE_LIMIT_LENGTH, FARO_MAX_FIELD_BYTES);
-    sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-}
-
 int trust_pack_meta(const char *path, trust_meta_fn fn, void *user, char *err, size_t errlen)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-    int rc = 0, step, rows = 0;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        rc = faro_fail(err, errlen, FARO_EIO, "%s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
-        goto done;
-    }
-    harden(db);
-    if (sqlite3_exec(db, "PRAGMA mmap_size=0", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "SELECT key, value FROM meta ORDER BY key", -1, &st, NULL)) {
-        rc = faro_fail(err, errlen, FARO_EPACK, "%s: %s", path, sqlite3_errmsg(db));
-        goto done;
-    }
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && ++rows <= TRUST_META_ROWS)
-        if (fn(user, (const char *)sqlite3_column_text(st, 0),
-               (const char *)sqlite3_column_text(st, 1)) != 0)
-            goto done;
-    if (rows > TRUST_META_ROWS)
-        rc = faro_fail(err, errlen, FARO_ELIMIT, "%s: more than %d meta rows", path, TRUST_META_ROWS);
-    else if (step != SQLITE_DONE)
-        rc = faro_fail(err, errlen, FARO_EPACK, "%s: %s", path, sqlite3_errmsg(db));
-done:
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    pack *p = NULL;
+    int rc = pack_open_file(path, 0, &p, err, errlen);
+    if (rc == 0)
+        rc = pack_meta_each(p, fn, user, err, errlen);
+    pack_close(p);
     return rc;
 }
 
@@ -373,16 +343,16 @@ static void load_key_pack(trust *t, const char *dir, const char *name)
 {
     char path[TRUST_PATH_LEN], err[FARO_MAX_ERRLEN];
     struct keypack_read *r = calloc(1, sizeof *r);
-    store *s = store_new();
+    pack *p = NULL;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (!r || !s) {
+    if (!r) {
         log_msg("trust: %s: out of memory", path);
-    } else if (store_add_file(s, path, err, sizeof err) != 0) {
+    } else if (pack_open_file(path, PACK_QUICK_CHECK, &p, err, sizeof err) != 0) {
         log_msg("trust: key pack skipped: %s", err);
     } else {
         r->t = t;
         r->name = path;
-        if (trust_pack_meta(path, keypack_row, r, err, sizeof err) != 0)
+        if (pack_meta_each(p, keypack_row, r, err, sizeof err) != 0)
             log_msg("trust: key pack skipped: %s", err);
         else if (strcmp(r->type, "keys") != 0)
             log_msg("trust: %s: not a key pack (type '%s'); skipped", path, r->type);
@@ -391,7 +361,7 @@ static void load_key_pack(trust *t, const char *dir, const char *name)
             keypack_remember_revokes(t, r);
         }
     }
-    store_free(s);
+    pack_close(p);
     free(r);
 }
 

@@ -66,8 +66,8 @@ int trust_allows(const trust_key *k, const char *id, const char *type, char *err
 
 /*
  * Calls fn(user, key, value) for every row of the meta table of the pack
- * at path, opened read-only and hardened (call it only on a file that
- * store_add_file accepted).  Stops early when fn returns non-zero.
+ * at path, opened and checked by pack_open_file (no quick_check), in key
+ * order.  Stops early when fn returns non-zero.
  * Returns 0, or a negative FARO_E* code with err set.
  */
 typedef int (*trust_meta_fn)(void *user, const char *key, const char *value);

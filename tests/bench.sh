@@ -61,9 +61,11 @@ echo "faro_pack_binary_kb: $(( $(stat -c %s "$T/faro-pack.stripped") / 1024 )) K
 
 # network sync from a local nginx: poll_nochange_bytes, http_install_mb_per_s, download_rss_growth_mb (200 MB pack)
 [ -x "$BUILD/tools/syncbench" ] && "$BUILD/tools/syncbench" 2>/dev/null | grep -E '^(poll_nochange_bytes|http_install_mb_per_s|download_rss_growth_mb):'
-# search over 20,000 article and 5,000 service texts in 8 languages (tests/tools/searchbench.c)
+# search over 20,000 article and 5,000 service texts in 8 languages, and start_index_ms_unchanged:
+# the kept index of that set reopened at a start whose packs did not change (tests/tools/searchbench.c)
 [ -x "$BUILD/tools/searchbench" ] && "$BUILD/tools/searchbench"
-# installing packs: install_mb_per_s, install_rss_growth_mb (200 MB pack), usb_to_screen_ms (tests/tools/installbench.c)
+# installing packs: install_mb_per_s, install_rss_growth_mb (200 MB pack), usb_to_screen_ms,
+# pack_opens_per_install (one install + the shelf's reload) (tests/tools/installbench.c)
 [ -x "$BUILD/tools/installbench" ] && "$BUILD/tools/installbench"
 # kiosk state database and translation packs: state_db_30days_kb, locale_pack_apply_ms (tests/tools/statebench.c)
 [ -x "$BUILD/tools/statebench" ] && "$BUILD/tools/statebench"

@@ -11,8 +11,12 @@
  *   usb_to_screen_ms       a stick folder with a default-size pack (content/
  *                          default under another id, one topic renamed) is
  *                          moved under a watched root -> the watcher thread
- *                          installs it -> a new store with the installed packs
- *                          -> the home screen's widget tree shows the new title
+ *                          installs it -> the shelf builds the next generation
+ *                          on its thread -> swapped into the app -> the home
+ *                          screen's widget tree shows the new title
+ *   pack_opens_per_install a kiosk data folder with two packs installed and its
+ *                          shelf running: pack_open_count() across installing a
+ *                          third pack and the shelf's reload, as the kiosk does
  */
 #include "app.h"
 #include "cfg.h"
@@ -20,7 +24,10 @@
 #include "install.h"
 #include "loc.h"
 #include "log.h"
+#include "pack.h"
 #include "pack_build.h"
+#include "shelf.h"
+#include "sig.h"
 #include "sig_sign.h"
 #include "state.h"
 #include "store.h"
@@ -134,11 +141,11 @@ static int make_key(const char *data, sig_seckey *sk, const char *scope, char *e
 
 static int bench_big(void)
 {
-    char err[FARO_MAX_ERRLEN], pack[600], sigp[620], data[600], dbp[620];
+    char err[FARO_MAX_ERRLEN], packf[600], sigp[620], data[600], dbp[620];
     install_result res;
     sig_seckey sk;
-    snprintf(pack, sizeof pack, "%s/big.faro", tmp);
-    snprintf(sigp, sizeof sigp, "%s.minisig", pack);
+    snprintf(packf, sizeof packf, "%s/big.faro", tmp);
+    snprintf(sigp, sizeof sigp, "%s.minisig", packf);
     snprintf(data, sizeof data, "%s/kiosk-big", tmp);
     snprintf(dbp, sizeof dbp, "%s/state.db", data);
     /* the pack is made by a child process, so that this process's heap and
@@ -146,9 +153,9 @@ static int bench_big(void)
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        if (build("tests/fixtures/content-mini", pack, err, sizeof err) != 0 || pad_pack(pack) != 0 ||
+        if (build("tests/fixtures/content-mini", packf, err, sizeof err) != 0 || pad_pack(packf) != 0 ||
             make_key(data, &sk, "org.faro.*", err, sizeof err) != 0 ||
-            sig_sign_file(&sk, pack, sigp, NULL, err, sizeof err) != 0) {
+            sig_sign_file(&sk, packf, sigp, NULL, err, sizeof err) != 0) {
             fprintf(stderr, "installbench: %s\n", err);
             _exit(1);
         }
@@ -167,7 +174,7 @@ static int bench_big(void)
     }
     long before = status_kb("VmRSS:");
     double t0 = now_ms();
-    int rc = install_pack(in, pack, NULL, NULL, NULL, &res);
+    int rc = install_pack(in, packf, NULL, NULL, NULL, &res);
     double ms = now_ms() - t0;
     long peak = status_kb("VmHWM:");
     install_close(in);
@@ -192,19 +199,43 @@ static void on_event(void *user, const usb_event *ev)
     pthread_mutex_unlock(&mu);
 }
 
-/* A new store: installed packs in precedence order, then the default. */
-static store *open_store(const char *data)
+static int gen_ready;
+
+/* The shelf's thread: a generation is ready to swap in. */
+static void on_ready(void *user)
+{
+    pthread_mutex_lock(&mu);
+    gen_ready = 1;
+    pthread_cond_signal(&cv);
+    pthread_mutex_unlock(&mu);
+}
+
+static void wait_ready(void)
+{
+    pthread_mutex_lock(&mu);
+    while (!gen_ready)
+        pthread_cond_wait(&cv, &mu);
+    gen_ready = 0;
+    pthread_mutex_unlock(&mu);
+}
+
+static void into_app(void *user, store *st, loc_set *loc)
+{
+    app_set_store(user, st);
+    app_set_locales(user, loc);
+}
+
+/* The kiosk's shelf over data (installed packs, the shipped locales, the default). */
+static shelf *open_shelf(const char *data, state *db)
 {
     char err[FARO_MAX_ERRLEN];
-    install_entry e[8];
-    store *s = store_new();
-    int n = install_list(data, NULL, e, 8, err, sizeof err);
-    for (int i = 0; i < n; i++)
-        if (e[i].shown && store_add_file(s, e[i].path, err, sizeof err) != 0)
-            fprintf(stderr, "installbench: %s\n", err);
-    store_add_memory(s, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
-                     "default", err, sizeof err);
-    return s;
+    shelf_opts o = { .data_dir = data, .locales_dir = "locales", .default_pack = faro_default_pack,
+                     .default_len = (size_t)(faro_default_pack_end - faro_default_pack),
+                     .db = db, .on_ready = on_ready };
+    shelf *shf = shelf_open(&o, err, sizeof err);
+    if (!shf)
+        fprintf(stderr, "installbench: %s\n", err);
+    return shf;
 }
 
 static int tree_has(app *a, const char *text)
@@ -229,34 +260,36 @@ static int tap(app *a, const char *arg)
 
 static int bench_usb(void)
 {
-    char err[FARO_MAX_ERRLEN], data[600], stage[600], root[600], pack[700], sigp[720];
+    char err[FARO_MAX_ERRLEN], data[600], stage[600], root[600], packf[700], sigp[720];
     sig_seckey sk;
     cfg c;
     snprintf(data, sizeof data, "%s/kiosk-usb", tmp);
     snprintf(stage, sizeof stage, "%s/stage/stick", tmp);
     snprintf(root, sizeof root, "%s/media", tmp);
-    snprintf(pack, sizeof pack, "%s/faro/news.faro", stage);
-    snprintf(sigp, sizeof sigp, "%s.minisig", pack);
+    snprintf(packf, sizeof packf, "%s/faro/news.faro", stage);
+    snprintf(sigp, sizeof sigp, "%s.minisig", packf);
     sh("mkdir -p %s/faro %s && cp -R content/default %s/src && sed -i "
        "'s/^id: .*/id: org.bench.news/' %s/src/pack.yaml && sed -i "
        "'0,/en: Risks on the route/s//en: Bench News/' %s/src/topics.yaml", stage, root, tmp, tmp, tmp);
     char src[700];
     snprintf(src, sizeof src, "%s/src", tmp);
-    if (build(src, pack, err, sizeof err) != 0 || make_key(data, &sk, "org.bench.*", err, sizeof err) ||
-        sig_sign_file(&sk, pack, sigp, NULL, err, sizeof err) != 0) {
+    if (build(src, packf, err, sizeof err) != 0 || make_key(data, &sk, "org.bench.*", err, sizeof err) ||
+        sig_sign_file(&sk, packf, sigp, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "installbench: %s\n", err);
         return -1;
     }
     sig_seckey_wipe(&sk);
     cfg_defaults(&c);
     SDL_Init(0);
-    store *s0 = open_store(data), *s1 = NULL;
-    loc_set *loc = loc_new();
-    txt_ctx *txt = txt_new("assets/fonts", 16u << 20, err, sizeof err);
-    loc_load_dir(loc, "locales");
-    app *a = txt ? app_new(&c, s0, loc, txt) : NULL;
     state *st = state_open("/dev/null/none", err, sizeof err);
     installer *in = install_open(data, st, err, sizeof err);
+    shelf *shf = open_shelf(data, st);
+    txt_ctx *txt = txt_new("assets/fonts", 16u << 20, err, sizeof err);
+    app *a = txt && shf ? app_new(&c, shelf_store(shf), shelf_locales(shf), txt) : NULL;
+    if (shf) {
+        shelf_start(shf);
+        shelf_wait(shf);                /* the kiosk at rest: its index up to date */
+    }
     const char *roots[] = { root, NULL };
     usb_watch *w = in ? usb_start(in, roots, on_event, NULL, err, sizeof err) : NULL;
     if (!a || !w || tap(a, "en") != 0 || tree_has(a, "Bench News")) {
@@ -270,28 +303,87 @@ static int bench_usb(void)
         pthread_cond_wait(&cv, &mu);
     pthread_mutex_unlock(&mu);
     double t_installed = now_ms();
-    s1 = open_store(data);
+    shelf_reload(shf);
+    wait_ready();
     double t_store = now_ms();
-    app_set_store(a, s1);
+    shelf_swap(shf, into_app, a);
     double t_search = now_ms();
     int shown = tree_has(a, "Bench News");
     double ms = now_ms() - t0;
     fprintf(stderr, "installbench: usb_to_screen: found+installed %.0f ms, store %.0f ms, "
-            "search refresh %.0f ms, screen %.0f ms\n", t_installed - t0, t_store - t_installed,
+            "swap %.0f ms, screen %.0f ms\n", t_installed - t0, t_store - t_installed,
             t_search - t_store, now_ms() - t_search);
     if (shown)
         printf("usb_to_screen_ms: %.0f ms\n", ms);
     else
         fprintf(stderr, "installbench: the new pack is not on screen\n");
     usb_stop(w);
-    install_close(in);
     app_free(a);
+    shelf_close(shf);
+    install_close(in);
     txt_free(txt);
-    loc_free(loc);
-    store_free(s0);
-    store_free(s1);
     SDL_Quit();
     return shown ? 0 : -1;
+}
+
+/* Builds content/default as pack `id` into out and signs it. */
+static int bench_pack(const char *id, const char *out, const sig_seckey *sk, char *err, size_t errlen)
+{
+    char src[700], sigp[2200];
+    snprintf(src, sizeof src, "%s/src-%s", tmp, id);
+    snprintf(sigp, sizeof sigp, "%s.minisig", out);
+    sh("rm -rf %s && cp -R content/default %s && sed -i 's/^id: .*/id: %s/' %s/pack.yaml", src, src,
+       id, src);
+    if (build(src, out, err, errlen) != 0)
+        return -1;
+    return sig_sign_file(sk, out, sigp, NULL, err, errlen);
+}
+
+static int bench_opens(void)
+{
+    char err[FARO_MAX_ERRLEN], data[600], packf[3][700], dbp[700];
+    const char *ids[3] = { "org.bench.one", "org.bench.two", "org.bench.three" };
+    install_result res;
+    sig_seckey sk;
+    snprintf(data, sizeof data, "%s/kiosk-opens", tmp);
+    snprintf(dbp, sizeof dbp, "%s/state.db", data);
+    if (make_key(data, &sk, "org.bench.*", err, sizeof err) != 0)
+        goto fail;
+    for (int i = 0; i < 3; i++) {
+        snprintf(packf[i], sizeof packf[i], "%s/%s.faro", tmp, ids[i]);
+        if (bench_pack(ids[i], packf[i], &sk, err, sizeof err) != 0)
+            goto fail;
+    }
+    sig_seckey_wipe(&sk);
+    state *st = state_open(dbp, err, sizeof err);
+    installer *in = install_open(data, st, err, sizeof err);
+    if (!in || install_pack(in, packf[0], NULL, NULL, NULL, &res) != 0 ||
+        install_pack(in, packf[1], NULL, NULL, NULL, &res) != 0)
+        goto fail;
+    shelf *shf = open_shelf(data, st);
+    if (!shf)
+        goto fail;
+    shelf_start(shf);
+    shelf_index(shf);                    /* the kiosk at rest: index up to date */
+    long before = pack_open_count();
+    int rc = install_pack(in, packf[2], NULL, NULL, NULL, &res);
+    shelf_reload(shf);
+    wait_ready();
+    shelf_swap(shf, NULL, NULL);
+    long opens = pack_open_count() - before;
+    shelf_wait(shf);                     /* its index too (opens no pack) */
+    opens = pack_open_count() - before;
+    if (rc == 0 && store_pack_count(shelf_store(shf)) == 4)
+        printf("pack_opens_per_install: %ld opens\n", opens);
+    else
+        fprintf(stderr, "installbench: opens: install %d, %d packs\n", rc, store_pack_count(shelf_store(shf)));
+    shelf_close(shf);
+    install_close(in);
+    state_close(st);
+    return 0;
+fail:
+    fprintf(stderr, "installbench: opens: %s\n", err);
+    return -1;
 }
 
 int main(void)
@@ -301,6 +393,7 @@ int main(void)
     log_quiet(1);
     int rc = bench_big();
     rc |= bench_usb();
+    rc |= bench_opens();
     sh("rm -rf %s", tmp);
     return rc ? 1 : 0;
 }
