@@ -16,6 +16,7 @@
 #include "search.h"
 #include "shelf.h"
 #include "sig.h"
+#include "sig_sign.h"
 #include "state.h"
 #include "store.h"
 
