@@ -83,7 +83,9 @@ static void draw_box(SDL_Renderer *r, SDL_Rect rc, style_colors sc, int pressed)
  * time: a screen shows at most one) while it stays on screen.  The cache
  * is keyed by a hash of the text, not the text: the payload (a service's
  * card, an article) is what a person took away, and it is not kept past
- * the frame that shows it; the first frame without a QR code drops it. */
+ * the screen that shows it; the first frame of a screen without a QR code
+ * drops it (scrolling it out of view does not, or it would be encoded
+ * again each time it comes back). */
 static struct {
     unsigned char key[crypto_generichash_BYTES];
     SDL_Texture *tex;
@@ -190,9 +192,9 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
         SDL_RenderSetClipRect(r, pass == 0 ? &clip : NULL);
         for (int i = 0; i < ui_count(t); i++) {
             const ui_widget *w = ui_get(t, i);
+            qr_shown |= w->role == UI_QR;   /* on this screen, if scrolled out of view */
             if (w->in_scroll != (pass == 0) || !ui_visible(t, i))
                 continue;
-            qr_shown |= w->role == UI_QR;
             if (draw_widget(r, txt, t, i, i == pressed) != 0)
                 rc = FARO_EIO;
         }
