@@ -73,8 +73,7 @@ static int fsync_parent(const char *path)
     return fsio_sync_dir(dir);
 }
 
-/* Writes all len bytes to fd; 0 or -1 with errno set. */
-static int write_all(int fd, const void *data, size_t len)
+int fsio_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len > 0) {
@@ -128,7 +127,7 @@ static int write_tmp_at(int dirfd, const char *tmp, const void *data, size_t len
     int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode), f;
     if (fd < 0)
         return -1;
-    int rc = (f = fault("fsio.write")) ? injected(f) : write_all(fd, data, len);
+    int rc = (f = fault("fsio.write")) ? injected(f) : fsio_write_all(fd, data, len);
     if (rc == 0)
         rc = (f = fault("fsio.fsync")) ? injected(f) : fsync(fd);
     int e = errno;
@@ -198,7 +197,7 @@ static int copy_fd(int in, int out)
     while (rc == 0 && (n = read(in, buf, FSIO_CHUNK)) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
-        rc = n < 0 ? -1 : write_all(out, buf, (size_t)n);
+        rc = n < 0 ? -1 : fsio_write_all(out, buf, (size_t)n);
     }
     free(buf);
     return rc;

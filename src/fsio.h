@@ -52,6 +52,10 @@ int fsio_copy(const char *src, const char *dst, char *err, size_t errlen);
  */
 int fsio_sync_dir(const char *dir);
 
+/* Writes all len bytes to fd, again after EINTR and short writes.  Returns
+ * 0, or -1 with errno set (a write that wrote nothing counts as failed). */
+int fsio_write_all(int fd, const void *data, size_t len);
+
 /*
  * Reads the regular file at path whole, refusing more than max bytes (a
  * file of exactly max bytes is read).  *out gets a malloc'd buffer with a

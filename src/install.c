@@ -524,16 +524,7 @@ static int write_all(int fd, const unsigned char *buf, size_t len)
         errno = e;
         return -1;
     }
-    while (len) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return fsio_write_all(fd, buf, len);
 }
 
 static int write_failed(struct job *j, int e)
