@@ -6,13 +6,18 @@
  * thread keeps reading the old store, packs opened once per reload (and
  * not at all when unchanged), the index reused at a restart when the packs
  * did not change and rebuilt when one did, a translation pack's words, and
- * a removal during an install answered "busy" at once.
+ * a removal during an install answered "busy" at once — and, through the
+ * console itself, a Remove tapped during an install says the kiosk is busy,
+ * the screen keeps working, and the removal goes through on its own once
+ * the install is over.
  */
 #include "check.h"
+#include "app.h"
 #include "faro.h"
 #include "install.h"
 #include "pack.h"
 #include "pack_build.h"
+#include "pin.h"
 #include "search.h"
 #include "shelf.h"
 #include "sig.h"
@@ -341,6 +346,103 @@ static void test_remove_busy(installer *in)
     pthread_cond_destroy(&b.cv);
 }
 
+
+/* ---- the console's Remove during an install, end to end ---- */
+
+/* Taps the first tappable widget whose whole text is text, or whose arg is text. */
+static int tap_on(app *a, const char *text, uint64_t ms)
+{
+    ui_tree *t = app_tree(a);
+    int i = -1;
+    for (int k = 0; i < 0 && k < ui_count(t); k++)
+        if (ui_get(t, k)->text && !strcmp(ui_get(t, k)->text, text))
+            i = ui_actionable(t, k);
+    for (int k = 0; i < 0 && k < ui_count(t); k++)
+        if (ui_get(t, k)->action && ui_get(t, k)->arg && !strcmp(ui_get(t, k)->arg, text))
+            i = k;
+    if (i < 0)
+        return -1;
+    app_activate(a, i, ms);
+    return 0;
+}
+
+static int shows(app *a, const char *text)
+{
+    return ui_find(app_tree(a), text, 0) >= 0;
+}
+
+static void test_console_remove_busy(state *db, installer *in)
+{
+    char err[FARO_MAX_ERRLEN];
+    install_result r;
+    make_pack("busy", "org.test.busy", 1, "base", "BusyTitle");
+    CHECK(install_pack(in, P("busy.faro"), NULL, NULL, NULL, &r) == 0, "installed: %s", r.reason);
+    CHECK(pin_set(db, "2468", err, sizeof err) == 0, "pin: %s", err);
+    cfg c;
+    cfg_defaults(&c);
+    snprintf(c.langs[0], sizeof c.langs[0], "en");   /* the console speaks the kiosk's first language */
+    c.nlangs = 1;
+    loc_set *loc = loc_new();
+    loc_load_dir(loc, "locales");
+    txt_ctx *txt = txt_new("assets/fonts", 4u << 20, err, sizeof err);
+    store *st = store_new();
+    CHECK(store_add_file(st, P("data/packs/org.test.busy.faro"), err, sizeof err) == 0, "store: %s", err);
+    store_add_memory(st, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack),
+                     "default", err, sizeof err);
+    app *a = txt ? app_new(&c, st, loc, txt) : NULL;
+    CHECK(a != NULL, "app");
+    if (!a)
+        goto done;
+    app_admin_env env = { .db = db, .in = in, .data_dir = P("data"), .gesture_taps = 5,
+                          .gesture_window_ms = 3000 };
+    app_set_admin(a, &env);
+    uint64_t ms = 1000;
+    app_tick(a, ms);
+    for (int i = 0; i < 5; i++, ms += 100) {
+        app_press(a, 10, 10, ms);
+        app_release(a, 10, 10, ms + 50);
+    }
+    CHECK(app_screen(a) == SCR_ADMIN_PIN, "the gesture opens the PIN pad: %s", screens_name(app_screen(a)));
+    tap_on(a, "2", ms), tap_on(a, "4", ms), tap_on(a, "6", ms), tap_on(a, "8", ms);
+    tap_on(a, "Open", ms);
+    CHECK(app_screen(a) == SCR_ADMIN, "the PIN opens the console: %s", screens_name(app_screen(a)));
+    CHECK(tap_on(a, "Packs", ms) == 0 && tap_on(a, "org.test.busy", ms) == 0, "Remove tapped");
+    /* an install starts and holds its copy, as a big pack from a stick would */
+    struct blocker b = { .in = in };
+    pthread_t th;
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv, NULL);
+    CHECK(pthread_create(&th, NULL, install_thread, &b) == 0, "thread");
+    pthread_mutex_lock(&b.mu);
+    while (!b.copying)
+        pthread_cond_wait(&b.cv, &b.mu);
+    pthread_mutex_unlock(&b.mu);
+    CHECK(tap_on(a, "Yes, do it", ms) == 0, "confirmed");
+    CHECK(shows(a, "The kiosk is busy installing a pack"), "the console says it is busy");
+    CHECK(access(P("data/packs/org.test.busy.faro"), F_OK) == 0, "nothing removed yet");
+    CHECK(app_wait_ms(a, ms) > 0 && app_wait_ms(a, ms) <= 1000, "a retry is due within a second: %ld",
+          app_wait_ms(a, ms));
+    app_tick(a, ms += 1100);            /* still copying: the retry is refused again, quietly */
+    CHECK(shows(a, "The kiosk is busy installing a pack"), "still busy, still says so");
+    CHECK(tap_on(a, "Status", ms) == 0 && app_screen(a) == SCR_ADMIN, "the screen keeps working meanwhile");
+    pthread_mutex_lock(&b.mu);
+    b.release = 1;
+    pthread_cond_broadcast(&b.cv);
+    pthread_mutex_unlock(&b.mu);
+    pthread_join(th, NULL);
+    app_tick(a, ms += 1100);
+    CHECK(access(P("data/packs/org.test.busy.faro"), F_OK) != 0, "removed on the retry after the install");
+    CHECK(shows(a, "The pack org.test.busy was removed"), "the console says it was removed");
+    CHECK(app_wait_ms(a, ms) > 1000, "no retry pending any more: %ld", app_wait_ms(a, ms));
+    pthread_mutex_destroy(&b.mu);
+    pthread_cond_destroy(&b.cv);
+done:
+    app_free(a);
+    store_free(st);
+    txt_free(txt);
+    loc_free(loc);
+}
+
 int main(void)
 {
     char err[FARO_MAX_ERRLEN];
@@ -373,6 +475,7 @@ int main(void)
     }
     test_restart(db, in);
     test_remove_busy(in);
+    test_console_remove_busy(db, in);
     install_close(in);
     state_close(db);
     check_sh("rm -rf %s", tmp);
