@@ -98,6 +98,11 @@ static int parse_args(int argc, char **argv, options *o)
         else if (!strcmp(a, "--size") && v && sscanf(v, "%dx%d", &o->w, &o->h) == 2) i++;
         else { usage(); return -1; }
     }
+    if ((o->script || o->screenshot) && !o->headless) {   /* a window would run on forever */
+        fprintf(stderr, "faro: --script and --screenshot work only with --headless\n");
+        usage();
+        return -1;
+    }
     return 0;
 }
 

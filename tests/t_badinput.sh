@@ -59,6 +59,11 @@ printf 'tap "Español"\nfrobnicate\n' > "$T/bad.script"
 "$FARO" --headless --script "$T/bad.script" >"$T/log" 2>&1; rc=$?
 if [ $rc -ne 0 ] && grep -q "bad.script:2: unknown command" "$T/log"; then ok "bad script line"; else bad "bad script line"; fi
 
+# a screenshot without --headless would open a window and never end: refused at once
+timeout 20 "$FARO" --screenshot "$T/x.png" >"$T/log" 2>&1; rc=$?
+if [ $rc -eq 2 ] && grep -q "only with --headless" "$T/log"; then ok "--screenshot without --headless refused";
+else bad "--screenshot without --headless refused (exit $rc)"; fi
+
 rm -rf "$T"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
