@@ -296,6 +296,13 @@ void lay_sos_result(lay *b, const char *query)
 
 /* ---- "Still there?" ---- */
 
+/* Moves widgets from..end of the tree down by dy px (to centre a block built from the top). */
+static void shift_down(lay *b, int from, int dy)
+{
+    for (int i = from; dy > 0 && i < ui_count(b->t); i++)
+        ((ui_widget *)ui_get(b->t, i))->r.y += dy;
+}
+
 void lay_idle_prompt(lay *b, int seconds)
 {
     char count[16], line[512];
@@ -321,7 +328,8 @@ void lay_idle_prompt(lay *b, int seconds)
     lay_button(b, (ui_rect){ x, y, cw, bh }, lay_str(b, "idle.stay"), UI_S_CHIP_ON, ACT_STILL_HERE, NULL);
     y += bh + gap;
     lay_font hf = { .style = UI_S_MUTED, .px = SZ.px_small, .lines = 2, .align = TXT_ALIGN_CENTER };
-    lay_text(b, p, &hf, lay_str(b, "idle.hint"), x, y, cw);
+    y += lay_text(b, p, &hf, lay_str(b, "idle.hint"), x, y, cw);
+    shift_down(b, p + 1, (b->H - y - lay_dp(b, S.prompt_top)) / 2);
 }
 
 const screen_ops screen_sos = { .build = build_sos, .usage = "sos", .first_lang = 1 };
