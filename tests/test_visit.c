@@ -16,7 +16,7 @@
 #include "app.h"
 #include "intl.h"
 #include "log.h"
-#include "screens/screens.h"
+#include "screens/layout.h"
 
 #include <string.h>
 
@@ -270,6 +270,19 @@ static void test_idle_warning(kiosk *k)
     app_free(a);
 }
 
+/* Search asks for help: emergency words of any language, emergency numbers. */
+static void test_sos_words(kiosk *k)
+{
+    static const char *const yes[] = { "911", "112", " 999 ", "SOS", "sos", "Emergencia", "EMERGENCY", "emerg",
+                                       "urgence", "طوارئ", "紧急", "জরুরি", "policía", "emergencia médica" };
+    static const char *const no[] = { "", "  ", "9", "91", "mapa", "asilo", "em", "9110" };
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        CHECK(sos_query_matches(k->loc, yes[i]), "\"%s\" reaches SOS", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        CHECK(!sos_query_matches(k->loc, no[i]), "\"%s\" does not", no[i]);
+    CHECK(!sos_query_matches(NULL, "emergencia") && sos_query_matches(NULL, "112"), "without locales: numbers only");
+}
+
 /* Back returns to where the list was scrolled; a new screen starts at the top. */
 static void test_scroll_kept(kiosk *k)
 {
@@ -444,6 +457,7 @@ int main(void)
     if (kiosk_open(&k) == 0) {
         test_visit_forgotten(&k);
         test_idle_warning(&k);
+        test_sos_words(&k);
         test_scroll_kept(&k);
         test_wipes(&k);
         test_act_handlers(&k);

@@ -39,7 +39,7 @@ static const struct {
 
 /* Emergency numbers people type into search, anywhere in the world. */
 static const char *const emergency_codes[] = { "911", "112", "999", "000", "100", "101", "102", "108",
-                                               "110", "112", "117", "118", "119", "190", "192", "193" };
+                                               "110", "117", "118", "119", "190", "192", "193" };
 
 /* ---- the bar's controls ---- */
 
