@@ -222,19 +222,16 @@ static void build_sos(lay *b, const screen_state *s)
 /* ---- search ---- */
 
 /* s case-folded into out (spaces at both ends dropped); "" when it does not fit. */
-static void fold(const char *s, size_t len, char *out, size_t size)
+static void fold(UCaseMap *cm, const char *s, size_t len, char *out, size_t size)
 {
     UErrorCode st = U_ZERO_ERROR;
     while (len && (*s == ' ' || *s == '\t'))
         s++, len--;
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
         len--;
-    out[0] = 0;
-    UCaseMap *cm = ucasemap_open(NULL, U_FOLD_CASE_DEFAULT, &st);
-    int32_t n = U_SUCCESS(st) ? ucasemap_utf8FoldCase(cm, out, (int32_t)size, s, (int32_t)len, &st) : 0;
+    int32_t n = ucasemap_utf8FoldCase(cm, out, (int32_t)size, s, (int32_t)len, &st);
     if (U_FAILURE(st) || n >= (int32_t)size)
         out[0] = 0;
-    ucasemap_close(cm);
 }
 
 static int is_code(const char *q)
@@ -255,12 +252,12 @@ static int word_matches(const char *q, const char *w)
 }
 
 /* 1 when the folded query q matches one of the comma-separated words. */
-static int words_match(const char *q, const char *words)
+static int words_match(UCaseMap *cm, const char *q, const char *words)
 {
     char w[SOS_QUERY_MAX];
     for (const char *p = words; *p;) {
         size_t len = strcspn(p, ",");
-        fold(p, len, w, sizeof w);
+        fold(cm, p, len, w, sizeof w);
         if (word_matches(q, w))
             return 1;
         p += len + (p[len] == ',');
@@ -271,19 +268,20 @@ static int words_match(const char *q, const char *words)
 int sos_query_matches(const loc_set *loc, const char *query)
 {
     char q[SOS_QUERY_MAX];
-    if (!query)
-        return 0;
-    fold(query, strlen(query), q, sizeof q);
-    if (!*q)
-        return 0;
-    if (is_code(q))
-        return 1;
-    for (int i = 0; loc && i < loc_count(loc); i++) {
+    UErrorCode st = U_ZERO_ERROR;
+    int found = 0;
+    UCaseMap *cm = query ? ucasemap_open(NULL, U_FOLD_CASE_DEFAULT, &st) : NULL;
+    if (!cm || U_FAILURE(st))
+        goto done;
+    fold(cm, query, strlen(query), q, sizeof q);
+    found = *q && is_code(q);
+    for (int i = 0; *q && !found && loc && i < loc_count(loc); i++) {
         const char *words = loc_str(loc, loc_code(loc, i), "sos.search_words");
-        if (strcmp(words, "sos.search_words") != 0 && words_match(q, words))
-            return 1;
+        found = strcmp(words, "sos.search_words") != 0 && words_match(cm, q, words);
     }
-    return 0;
+done:
+    ucasemap_close(cm);
+    return found;
 }
 
 void lay_sos_result(lay *b, const char *query)
