@@ -15,9 +15,17 @@
  * anywhere, and its end is not logged.
  *
  * Time comes from the caller.  The app keeps a small fixed list of
- * deadlines (the idle reset, a screen's retry; an idle warning and alert
- * expiry are next): app_tick runs those that are due, app_wait_ms says how
+ * deadlines (the idle reset, a screen's retry, the idle warning; alert
+ * expiry is next): app_tick runs those that are due, app_wait_ms says how
  * long the caller may sleep.
+ *
+ * The idle warning: IDLE_WARN_MS before the idle reset, DL_IDLE_WARN sets
+ * the visit's idle_left_s and the screen is rebuilt with the "Still
+ * there?" prompt over it; the deadline then comes again each time the
+ * seconds shown change, and not after the last one, so the reset (due at
+ * the same instant as the prompt's 0) runs as before.  Any input moves
+ * both deadlines back and takes the prompt away; the press and release of
+ * a tap that took it away are not passed to the screen under it.
  */
 #include "app.h"
 #include "log.h"
@@ -33,9 +41,10 @@
 #define CORNER_TAPS_MAX 16
 #define RETRY_MS 1000           /* a screen's NAV_RETRY wakes it after this */
 #define STACK_SCRUB_BYTES (64 * 1024)
+#define IDLE_WARN_MS 15000      /* "Still there?" shows this long before the idle reset */
 
 /* The deadlines; a slot is armed or not.  One of each kind at most. */
-enum deadline_kind { DL_IDLE_RESET, DL_SCREEN_RETRY, DL_COUNT };
+enum deadline_kind { DL_IDLE_RESET, DL_SCREEN_RETRY, DL_IDLE_WARN, DL_COUNT };
 
 typedef struct deadline {
     int armed;
@@ -57,6 +66,7 @@ struct app {
     deadline deadlines[DL_COUNT];
     int ticked;                         /* app_tick ran once */
     int visit_ended;                    /* reset_visit ran: app_take_visit_end says so once */
+    int swallow;                        /* this press took the idle prompt away: its release does nothing */
     /* search: the index is opened on first use */
     char search_path[CFG_PATH_MAX + 32];
     search_index *ix;
@@ -121,7 +131,7 @@ static int deadline_live(const app *a, int k)
 {
     if (!a->deadlines[k].armed)
         return 0;
-    return k != DL_IDLE_RESET || !visit_at_rest(a);
+    return (k != DL_IDLE_RESET && k != DL_IDLE_WARN) || !visit_at_rest(a);
 }
 
 /* The live deadline due first, or -1. */
@@ -134,10 +144,37 @@ static int deadline_next(const app *a)
     return best;
 }
 
-/* Someone is at the kiosk: the idle reset moves back. */
+/* How long before the idle reset its warning shows (half the timeout when short). */
+static uint64_t idle_warn_lead(const app *a)
+{
+    return a->idle_ms >= 2 * IDLE_WARN_MS ? IDLE_WARN_MS : (uint64_t)a->idle_ms / 2;
+}
+
+/* Someone is at the kiosk: the idle reset and its warning move back, and
+ * a warning showing goes away (the screen under it stays where it was). */
 static void touch(app *a, uint64_t ms)
 {
     deadline_set(a, DL_IDLE_RESET, ms + (uint64_t)a->idle_ms, 0);
+    deadline_set(a, DL_IDLE_WARN, ms + (uint64_t)a->idle_ms - idle_warn_lead(a), 0);
+    if (a->v.idle_left_s) {
+        a->v.idle_left_s = 0;
+        a->dirty = 1;
+        a->keep_scroll = 1;
+    }
+}
+
+/* The warning is due: shows the seconds left, and comes again when they change. */
+static void idle_warn(app *a)
+{
+    uint64_t reset = a->deadlines[DL_IDLE_RESET].due;
+    if (!a->deadlines[DL_IDLE_RESET].armed || reset <= a->now_ms)
+        return;
+    int left = (int)((reset - a->now_ms + 999) / 1000);
+    a->v.idle_left_s = left;
+    a->dirty = 1;
+    a->keep_scroll = 1;
+    if (left > 1)
+        deadline_set(a, DL_IDLE_WARN, reset - (uint64_t)(left - 1) * 1000, 0);
 }
 
 /* ---- languages offered ---- */
@@ -216,6 +253,7 @@ static void reset_visit(app *a)
     ui_wipe(a->tree);
     txt_forget(a->txt);
     deadline_clear(a, DL_SCREEN_RETRY);
+    deadline_clear(a, DL_IDLE_WARN);
     a->dirty = 1;
     a->keep_scroll = 0;
     a->visit_ended = 1;
@@ -327,7 +365,8 @@ static screen_env make_env(const app *a)
     screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->v.lang,
                      .offered = a->offered, .noffered = a->noffered, .stale_days = a->stale_days,
                      .today = wall_s(a) / 86400, .now_s = wall_s(a), .search_off = a->search_failed,
-                     .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console };
+                     .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console,
+                     .cfg = a->cfg };
     /* the console and the USB screen speak the reader's language, or the kiosk's first */
     if (!*a->v.lang && ops && ops->first_lang && a->noffered > 0)
         e.lang = a->offered[0];
@@ -493,7 +532,10 @@ void app_activate(app *a, int i, uint64_t ms)
 void app_press(app *a, int x, int y, uint64_t ms)
 {
     clock_at(a, ms);
+    a->swallow = a->v.idle_left_s > 0;  /* this tap only keeps the visit */
     touch(a, ms);
+    if (a->swallow)
+        return;
     if (corner_gesture(a, x, y, ms))
         return;
     ui_press(app_tree(a), x, y, ms);
@@ -503,6 +545,8 @@ void app_press(app *a, int x, int y, uint64_t ms)
 void app_move(app *a, int x, int y, uint64_t ms)
 {
     touch(a, ms);
+    if (a->swallow)
+        return;
     ui_move(app_tree(a), x, y, ms);
     a->animating = 1;
 }
@@ -511,6 +555,10 @@ void app_release(app *a, int x, int y, uint64_t ms)
 {
     clock_at(a, ms);
     touch(a, ms);
+    if (a->swallow) {
+        a->swallow = 0;
+        return;
+    }
     int i = ui_release(app_tree(a), x, y, ms);
     a->animating = 1;
     if (i >= 0)
@@ -594,6 +642,8 @@ static void deadline_fire(app *a, int k)
     deadline_clear(a, k);
     if (k == DL_IDLE_RESET && !visit_at_rest(a)) {
         reset_visit(a);
+    } else if (k == DL_IDLE_WARN && !visit_at_rest(a)) {
+        idle_warn(a);
     } else if (k == DL_SCREEN_RETRY) {
         const screen_ops *ops = screens_ops(d.screen);
         screen_env e = make_env(a);

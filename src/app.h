@@ -10,9 +10,13 @@
  *
  * States: LANGUAGE --tap language--> HOME --tap tile--> TOPIC --> ARTICLE,
  * HOME --> DIRECTORY --> SERVICE; Back pops the history, Home returns to
- * HOME, Language to LANGUAGE.  After idle_timeout_s without input, from any
- * screen: LANGUAGE with the visit wiped whole (its struct, the widget
- * tree's strings and the text caches), nothing logged (app_tick).
+ * HOME, Language (and Quick exit) to LANGUAGE with the visit wiped; SOS
+ * from any screen opens the SOS screen over it.  Fifteen seconds before
+ * the idle reset a "Still there?" prompt counts down over the screen (a
+ * tap anywhere keeps the visit and does nothing else); after
+ * idle_timeout_s without input, from any screen: LANGUAGE with the visit
+ * wiped whole (its struct, the widget tree's strings and the text caches),
+ * nothing logged (app_tick).
  */
 #ifndef FARO_APP_H
 #define FARO_APP_H
@@ -132,8 +136,9 @@ int app_animating(const app *a);
  * no module owns: privacy_scrub_after_visit() and gfx_forget_input(). */
 int app_take_visit_end(app *a);
 
-/* Milliseconds from `ms` until the nearest deadline (the idle reset, a
- * console retry), 0 when one is due, or -1 when nothing is pending. */
+/* Milliseconds from `ms` until the nearest deadline (the idle warning and
+ * its once-a-second countdown, the idle reset, a console retry), 0 when
+ * one is due, or -1 when nothing is pending. */
 long app_wait_ms(const app *a, uint64_t ms);
 
 /* What is shown, for scripts and logs. */

@@ -3,6 +3,9 @@
  *
  * Each key has a small setter that validates its value; a bad key keeps
  * its default and is reported, so a typo never stops a kiosk from starting.
+ * The emergency list is checked entry by entry: a bad entry is reported
+ * with its own line and skipped, and the numbers that are right still
+ * reach the SOS screen.
  */
 #include "cfg.h"
 #include "intl.h"
@@ -12,6 +15,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The built-in SOS numbers: reserved fictional numbers (NANP 555-01xx),
+ * marked as examples until the administrator sets the real ones. */
+static const cfg_emergency default_emergency[] = {
+    { "sos.kind.police", "+1 202 555 0190", "police", 1 },
+    { "sos.kind.ambulance", "+1 202 555 0191", "ambulance", 1 },
+    { "sos.kind.staff", "+1 202 555 0192", "staff", 1 },
+    { "sos.kind.child", "+1 202 555 0193", "child", 1 },
+};
+
+static const char *const emergency_kinds[] = { "police", "ambulance", "fire", "staff", "child", "hotline",
+                                               "other" };
+
+int cfg_emergency_kind_valid(const char *kind)
+{
+    for (size_t i = 0; kind && i < sizeof emergency_kinds / sizeof *emergency_kinds; i++)
+        if (!strcmp(kind, emergency_kinds[i]))
+            return 1;
+    return 0;
+}
 
 void cfg_defaults(cfg *c)
 {
@@ -24,6 +47,8 @@ void cfg_defaults(cfg *c)
     c->admin_taps = 5;
     c->admin_window_s = 3;
     c->poll_s = 3600;
+    c->nemergency = (int)(sizeof default_emergency / sizeof *default_emergency);
+    memcpy(c->emergency, default_emergency, sizeof default_emergency);
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -125,6 +150,90 @@ static int set_usb_roots(cfg *c, const yml_node *seq)
     return 0;
 }
 
+/* ---- the emergency list ---- */
+
+/* A phone number as people write it: an optional '+', then digits, spaces
+ * and dashes, 2 to 15 digits. */
+static int valid_number(const char *s)
+{
+    int digits = 0;
+    if (!s || strlen(s) >= CFG_EMERGENCY_NUMBER)
+        return 0;
+    for (const char *p = *s == '+' ? s + 1 : s; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (*p != ' ' && *p != '-')
+            return 0;
+    }
+    return digits >= 2 && digits <= 15;
+}
+
+/* A label: text of less than CFG_EMERGENCY_LABEL bytes without control bytes. */
+static int valid_label(const char *s)
+{
+    if (!s || strlen(s) >= CFG_EMERGENCY_LABEL)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < ' ' || *s == 0x7f)
+            return 0;
+    return 1;
+}
+
+/* Checks one entry into *out; returns NULL or what is wrong with it. */
+static const char *emergency_entry(const yml_node *m, cfg_emergency *out)
+{
+    memset(out, 0, sizeof *out);
+    if (yml_type(m) != YML_MAP)
+        return "an entry must be a mapping {label, number, kind}";
+    for (int i = 0; i < yml_len(m); i++) {
+        const char *k = yml_key_at(m, i), *v = yml_str(yml_at(m, i));
+        if (!strcmp(k, "number") && valid_number(v))
+            strcpy(out->number, v);
+        else if (!strcmp(k, "label") && valid_label(v))
+            strcpy(out->label, v);
+        else if (!strcmp(k, "kind") && cfg_emergency_kind_valid(v))
+            strcpy(out->kind, v);
+        else if (strcmp(k, "example") || parse_bool(v, &out->example) != 0)
+            return !strcmp(k, "number") ? "bad number (digits, spaces, dashes, an optional +)"
+                 : !strcmp(k, "kind") ? "unknown kind (police, ambulance, fire, staff, child, hotline, other)"
+                 : !strcmp(k, "label") ? "bad label (text of at most 127 bytes)"
+                 : !strcmp(k, "example") ? "bad value for example (true or false)" : "unknown field";
+    }
+    if (!*out->number)
+        return "the entry has no number";
+    if (!*out->kind)
+        strcpy(out->kind, "other");
+    return NULL;
+}
+
+/* Reads the emergency list; each bad entry is reported (with its line) and
+ * skipped.  Returns 0, or -3 when some entry was reported. */
+static int set_emergency(cfg *c, const yml_node *seq, const char *path, char *err, size_t errlen)
+{
+    cfg_emergency kept[CFG_MAX_EMERGENCY];
+    int n = 0, bad = 0;
+    if (yml_type(seq) != YML_SEQ)
+        return -1;
+    for (int i = 0; i < yml_len(seq); i++) {
+        const yml_node *m = yml_at(seq, i);
+        const char *why = n == CFG_MAX_EMERGENCY ? "too many entries (at most 12)" : emergency_entry(m, &kept[n]);
+        if (!why) {
+            n++;
+            continue;
+        }
+        char msg[FARO_MAX_ERRLEN];
+        snprintf(msg, sizeof msg, "%s:%d: emergency entry %d: %s; skipped", path, yml_line(m), i + 1, why);
+        log_msg("config: %s", msg);
+        if (!bad++)
+            snprintf(err, errlen, "%s", msg);
+    }
+    if (n > 0) {                        /* no valid entry: the examples stay, marked as such */
+        memcpy(c->emergency, kept, (size_t)n * sizeof *kept);
+        c->nemergency = n;
+    }
+    return bad ? -3 : 0;
+}
+
 static int apply_key(cfg *c, const char *key, const yml_node *v)
 {
     const char *s = yml_str(v);
@@ -170,8 +279,11 @@ int cfg_load(cfg *c, const char *path, char *err, size_t errlen)
     for (int i = 0; i < yml_len(root); i++) {
         const char *key = yml_key_at(root, i);
         const yml_node *v = yml_at(root, i);
-        int r = apply_key(c, key, v);
-        if (r == 0)
+        int r = !strcmp(key, "emergency") ? set_emergency(c, v, path, rc ? NULL : err, rc ? 0 : errlen)
+                                          : apply_key(c, key, v);
+        if (r == -3)
+            rc = FARO_EPARSE;
+        if (r == 0 || r == -3)
             continue;
         char msg[FARO_MAX_ERRLEN];
         snprintf(msg, sizeof msg, "%s:%d: %s '%s'; keeping the default", path, yml_line(v),

@@ -20,6 +20,16 @@
  *   subscribe: [org.faro.*]      # pack ids, or prefixes ending in '*', to fetch (default: none)
  *   poll_s: 3600                 # seconds between mirror polls, jittered (60..604800)
  *   ca_file: /etc/faro/ca.pem    # CA bundle for https mirrors (default: the system's)
+ *   emergency:                   # the SOS screen's numbers, in order (default: EXAMPLES)
+ *     - {label: sos.kind.police, number: "+1 202 555 0190", kind: police}
+ *     - {label: "Shelter staff, room 3", number: "+12025550192", kind: staff, example: false}
+ *                                # label: a locale key (translated) or text as written;
+ *                                # kind: police, ambulance, fire, staff, child, hotline, other;
+ *                                # example: true marks an entry as a fictional example
+ *
+ * The built-in emergency numbers are reserved fictional numbers marked as
+ * examples; an `emergency:` list in the file replaces them all.  A bad
+ * entry is reported with file and line and skipped; the others stay.
  *
  * A bad value or unknown key is reported with file and line; the default
  * is kept for that key and the rest of the file still applies.
@@ -35,6 +45,18 @@
 #define CFG_MAX_MIRRORS 8       /* = SYNC_MAX_MIRRORS */
 #define CFG_MAX_SUBSCRIBE 32    /* = SYNC_MAX_SUBSCRIBE */
 #define CFG_URL_MAX 448         /* < SYNC_MAX_URL - 64 */
+#define CFG_MAX_EMERGENCY 12    /* numbers on the SOS screen from the config */
+#define CFG_EMERGENCY_LABEL 128
+#define CFG_EMERGENCY_NUMBER 32 /* as written, spaces and dashes included */
+#define CFG_EMERGENCY_KIND 16
+
+/* One number of the SOS screen. */
+typedef struct cfg_emergency {
+    char label[CFG_EMERGENCY_LABEL];    /* a locale key, or text shown as written; "" = the kind's name */
+    char number[CFG_EMERGENCY_NUMBER];  /* '+' then digits, spaces or dashes */
+    char kind[CFG_EMERGENCY_KIND];      /* police, ambulance, fire, staff, child, hotline, other */
+    int example;                        /* 1: a fictional number, shown with the example warning */
+} cfg_emergency;
 
 typedef struct cfg {
     char data_dir[CFG_PATH_MAX];
@@ -58,7 +80,12 @@ typedef struct cfg {
     int nsubscribe;
     int poll_s;
     char ca_file[CFG_PATH_MAX];
+    cfg_emergency emergency[CFG_MAX_EMERGENCY];
+    int nemergency;
 } cfg;
+
+/* 1 when kind is one an emergency entry may have (police, ambulance, ...). */
+int cfg_emergency_kind_valid(const char *kind);
 
 /* Fills the documented defaults (paths empty = found at start-up). */
 void cfg_defaults(cfg *c);

@@ -47,6 +47,7 @@ static style_colors colors_of(int style)
     case UI_S_BADGE: return (style_colors){ C(0xF2C230), NONE, C(0x1B1B1B) };
     case UI_S_RULE: return (style_colors){ C(0xD8D2C6), NONE, NONE };
     case UI_S_LINK: return (style_colors){ NONE, NONE, C(0x0B5C8F) };
+    case UI_S_DANGER: return (style_colors){ C(0xC62828), C(0xFFFFFF), C(0xFFFFFF) };
     default: return (style_colors){ NONE, NONE, C(0x1B1B1B) };
     }
 }

@@ -39,9 +39,11 @@
                         "services", "service_text", "media" }
 #define SCHEMA_NTABLES 8
 
-/* Service kinds, in the order the directory shows their chips. */
+/* Service kinds, in the order the directory shows their chips.  Services
+ * of kind "emergency" (a site's police line, its staff on duty) are also
+ * shown first on the SOS screen. */
 #define SCHEMA_KINDS { "consulate", "family", "health", "psychosocial", "legal", \
-                       "shelter", "food", "child", "hotline", "migration" }
-#define SCHEMA_NKINDS 10
+                       "shelter", "food", "child", "hotline", "migration", "emergency" }
+#define SCHEMA_NKINDS 11
 
 #endif

@@ -29,7 +29,8 @@ enum ui_role {
 enum ui_style {
     UI_S_NONE = 0, UI_S_BAR, UI_S_BAR_TEXT, UI_S_CARD, UI_S_TEXT, UI_S_MUTED,
     UI_S_HEADING, UI_S_ACCENT, UI_S_CHIP, UI_S_CHIP_ON, UI_S_WARN, UI_S_BADGE,
-    UI_S_BUTTON, UI_S_RULE, UI_S_LINK
+    UI_S_BUTTON, UI_S_RULE, UI_S_LINK,
+    UI_S_DANGER         /* the red emergency control: white on red */
 };
 
 typedef struct ui_rect { int x, y, w, h; } ui_rect;

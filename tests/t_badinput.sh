@@ -52,6 +52,26 @@ expect "Risks on the route"
 S
 if [ $? -eq 0 ]; then ok "default content still shown"; else bad "default content still shown"; fi
 
+cat > "$T/emergency.yaml" <<Y
+data_dir: $T/data
+emergency:
+  - {label: Police, number: "call the police", kind: police}
+  - {label: Shelter staff (room 3), number: "+12025550142", kind: staff}
+  - {label: Fire, number: "+12025550143", kind: volcano}
+Y
+expect "bad emergency number: file and line" "emergency.yaml:3: emergency entry 1: bad number" -- --config "$T/emergency.yaml"
+expect "unknown emergency kind: file and line" "emergency.yaml:5: emergency entry 3: unknown kind" -- --config "$T/emergency.yaml"
+"$FARO" --headless --config "$T/emergency.yaml" --script /dev/stdin >"$T/log" 2>&1 <<'S'
+tap "English"
+tap-exact "Emergency"
+expect-screen sos
+expect "Shelter staff (room 3)"
+expect "+1 202 555 0142"
+expect-not "EXAMPLES"
+expect-not "call the police"
+S
+if [ $? -eq 0 ]; then ok "the good emergency entry is shown, without the example box"; else bad "good emergency entry shown"; fi
+
 "$FARO" --headless --script "$T/missing.script" >"$T/log" 2>&1; rc=$?
 if [ $rc -ne 0 ] && grep -q "missing.script: cannot open" "$T/log"; then ok "missing script"; else bad "missing script"; fi
 

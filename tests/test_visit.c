@@ -5,8 +5,10 @@
  * nationality and opens an article with a take-away QR code; the idle
  * reset must then leave the visit struct as a fresh one, the widget
  * arena's old strings zeroed in place, the text caches empty and nothing
- * about the visit in the log.  The deadlines: the idle reset is the
- * nearest, it fires once, and nothing is pending at rest.  Then each
+ * about the visit in the log.  The deadlines: the idle warning is the
+ * nearest, it comes once a second for fifteen seconds, a tap takes it away
+ * (and is not passed on), the idle reset fires once at its time, and
+ * nothing is pending at rest.  Then each
  * screen's act handler is called straight from the table: it returns the
  * navigation request the tap means, and never navigates itself.
  */
@@ -14,7 +16,7 @@
 #include "app.h"
 #include "intl.h"
 #include "log.h"
-#include "screens/screens.h"
+#include "screens/layout.h"
 
 #include <string.h>
 
@@ -22,6 +24,7 @@ extern const unsigned char faro_default_pack[], faro_default_pack_end[];
 
 #define CANARY "zqxcanaryq"
 #define IDLE_S 90
+#define WARN_S 15           /* "Still there?" this long before the reset */
 
 typedef struct kiosk {
     cfg c;
@@ -124,7 +127,8 @@ static void test_visit_forgotten(kiosk *k)
     CHECK(app_wait_ms(a, ms) == -1, "at rest nothing is pending: %ld", app_wait_ms(a, ms));
     CHECK(tap(a, "العربية", ms += 500) == 0, "Arabic offered");
     CHECK_STR(app_lang(a), "ar");
-    CHECK(app_wait_ms(a, ms) == IDLE_S * 1000L, "the idle reset is the nearest: %ld", app_wait_ms(a, ms));
+    CHECK(app_wait_ms(a, ms) == (IDLE_S - WARN_S) * 1000L, "the idle warning is the nearest: %ld",
+          app_wait_ms(a, ms));
 
     /* search for the canary */
     app_text(a, CANARY, ms += 500);
@@ -165,7 +169,7 @@ static void test_visit_forgotten(kiosk *k)
     CHECK(qr_len > 10, "the QR payload");
 
     /* idle: not yet, then the reset, once */
-    CHECK(app_wait_ms(a, ms) == IDLE_S * 1000L, "idle deadline after the last tap");
+    CHECK(app_wait_ms(a, ms) == (IDLE_S - WARN_S) * 1000L, "idle warning after the last tap");
     app_tick(a, ms + IDLE_S * 1000 - 1);
     CHECK_STR(screens_name(app_screen(a)), "article");
     CHECK(app_wait_ms(a, ms + IDLE_S * 1000 - 1) == 1, "1 ms left");
@@ -195,6 +199,88 @@ static void test_visit_forgotten(kiosk *k)
     app_tick(a, ms + 3 * IDLE_S * 1000 + 1000);
     CHECK_STR(screens_name(app_screen(a)), "home");      /* the old deadline does not fire again */
     app_free(a);
+}
+
+/* ---- 2. "Still there?" before the idle reset ---- */
+
+/* The screen's widget showing text, or -1. */
+static int shows(app *a, const char *text)
+{
+    return ui_find(app_tree(a), text, 0);
+}
+
+static void test_idle_warning(kiosk *k)
+{
+    app *a = app_new(&k->c, k->st, k->loc, k->txt);
+    uint64_t ms = 1000, warn, reset;
+    const char *still = loc_str(k->loc, "es", "idle.title");
+    CHECK(a != NULL, "app");
+    if (!a)
+        return;
+    app_tick(a, ms);
+    tap(a, "Español", ms);
+    tap(a, "Tus derechos", ms += 500);
+    CHECK_STR(screens_name(app_screen(a)), "topic");
+    warn = ms + (IDLE_S - WARN_S) * 1000;
+    reset = ms + IDLE_S * 1000;
+    app_tick(a, warn - 1);
+    CHECK(app_visit(a)->idle_left_s == 0 && shows(a, still) < 0, "no warning before timeout - 15 s");
+    CHECK(app_wait_ms(a, warn - 1) == 1, "the warning is the next deadline");
+    app_tick(a, warn);
+    CHECK(app_visit(a)->idle_left_s == WARN_S, "the warning shows 15 s: %d", app_visit(a)->idle_left_s);
+    CHECK(shows(a, still) >= 0 && shows(a, "15") >= 0, "\"Still there?\" and 15 on screen");
+    CHECK(app_wait_ms(a, warn) == 1000, "the countdown wakes once a second: %ld", app_wait_ms(a, warn));
+    app_tick(a, warn + 500);
+    CHECK(app_visit(a)->idle_left_s == WARN_S, "no change within the second");
+    app_tick(a, warn + 1000);
+    CHECK(app_visit(a)->idle_left_s == WARN_S - 1 && shows(a, "14") >= 0, "14 s left");
+    app_tick(a, reset - 1);
+    CHECK(app_visit(a)->idle_left_s == 1 && app_wait_ms(a, reset - 1) == 1, "1 s left, then the reset");
+    CHECK_STR(screens_name(app_screen(a)), "topic");
+
+    /* a tap anywhere keeps the visit, and does not reach the tile under it */
+    app_press(a, 40, 40, reset - 1);
+    app_release(a, 40, 40, reset - 1);
+    CHECK(app_visit(a)->idle_left_s == 0 && shows(a, still) < 0, "the tap took the warning away");
+    CHECK_STR(screens_name(app_screen(a)), "topic");    /* (40, 40) is the bar's Back */
+    CHECK_STR(app_lang(a), "es");
+    CHECK(app_wait_ms(a, reset - 1) == (IDLE_S - WARN_S) * 1000L, "both deadlines moved back: %ld",
+          app_wait_ms(a, reset - 1));
+
+    /* no tap: the reset runs at the timeout, as before */
+    ms = reset - 1;
+    app_tick(a, ms + (IDLE_S - WARN_S) * 1000);
+    CHECK(app_visit(a)->idle_left_s == WARN_S, "the warning again");
+    app_tick(a, ms + IDLE_S * 1000 - 1);
+    CHECK_STR(screens_name(app_screen(a)), "topic");
+    app_tick(a, ms + IDLE_S * 1000);
+    CHECK_STR(screens_name(app_screen(a)), "language");
+    CHECK(app_visit(a)->idle_left_s == 0 && app_wait_ms(a, ms + IDLE_S * 1000) == -1, "at rest: nothing pending");
+    app_tick(a, ms + 3 * IDLE_S * 1000);
+    CHECK(shows(a, still) < 0, "no warning at rest");
+
+    /* Quick exit wipes at once */
+    tap(a, "Español", ms += 3 * IDLE_S * 1000);
+    app_text(a, CANARY, ms += 500);
+    CHECK_STR(app_visit(a)->query.buf, CANARY);
+    CHECK(tap(a, loc_str(k->loc, "es", "exit.label"), ms += 500) == 0, "Quick exit in the bar");
+    CHECK_STR(screens_name(app_screen(a)), "language");
+    CHECK(!*app_visit(a)->query.buf && !*app_lang(a), "the query and the language are gone");
+    CHECK(app_take_visit_end(a) == 1, "the visit's end is reported for the scrub");
+    app_free(a);
+}
+
+/* Search asks for help: emergency words of any language, emergency numbers. */
+static void test_sos_words(kiosk *k)
+{
+    static const char *const yes[] = { "911", "112", " 999 ", "SOS", "sos", "Emergencia", "EMERGENCY", "emerg",
+                                       "urgence", "طوارئ", "紧急", "জরুরি", "policía", "emergencia médica" };
+    static const char *const no[] = { "", "  ", "9", "91", "mapa", "asilo", "em", "9110" };
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        CHECK(sos_query_matches(k->loc, yes[i]), "\"%s\" reaches SOS", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        CHECK(!sos_query_matches(k->loc, no[i]), "\"%s\" does not", no[i]);
+    CHECK(!sos_query_matches(NULL, "emergencia") && sos_query_matches(NULL, "112"), "without locales: numbers only");
 }
 
 /* Back returns to where the list was scrolled; a new screen starts at the top. */
@@ -311,6 +397,10 @@ static void test_act_handlers(kiosk *k)
     CHECK(r.op == NAV_BACK, "the bar's Back");
     r = act_on(&b, loc_str(k->loc, "es", "nav.language"));
     CHECK(r.op == NAV_RESET, "the bar's Language resets the visit");
+    r = act_on(&b, loc_str(k->loc, "es", "exit.label"));
+    CHECK(r.op == NAV_RESET, "the bar's Quick exit resets the visit");
+    r = act_on(&b, loc_str(k->loc, "es", "sos.label"));
+    CHECK(r.op == NAV_PUSH && r.screen == SCR_SOS, "the bar's SOS opens the SOS screen: %d %d", r.op, r.screen);
 
     show(&b, SCR_DIRECTORY, NULL, "", "es");
     r = act_on(&b, loc_str(k->loc, "es", "kind.health"));
@@ -348,7 +438,7 @@ static void test_act_handlers(kiosk *k)
           "and says the pack could not be removed");
 
     static const char *const names[] = { "?", "language", "home", "topic", "article", "directory", "service",
-                                         "search", "country", "usb", "admin-pin", "admin" };
+                                         "search", "country", "usb", "admin-pin", "admin", "sos" };
     for (int s = 0; s < SCR_COUNT; s++)
         CHECK_STR(screens_name(s), names[s]);
     CHECK_STR(screens_name(SCR_COUNT), "?");
@@ -366,6 +456,8 @@ int main(void)
     kiosk k = { 0 };
     if (kiosk_open(&k) == 0) {
         test_visit_forgotten(&k);
+        test_idle_warning(&k);
+        test_sos_words(&k);
         test_scroll_kept(&k);
         test_wipes(&k);
         test_act_handlers(&k);

@@ -79,6 +79,7 @@ static void search_results(lay *b)
         lay_notice(b, lay_str(b, "search.empty"), UI_S_WARN);
         return;
     }
+    lay_sos_result(b, q);               /* "911", "emergencia", "SOS": help first */
     for (int i = 0; i < hits->n; i++) {
         const search_hit *h = &hits->hits[i];
         int svc = h->kind == SEARCH_SERVICE;
@@ -88,7 +89,7 @@ static void search_results(lay *b)
                                       .badge = lay_str(b, svc ? "search.kind_service" : "search.kind_article"),
                                       .action = svc ? FIND_SERVICE : FIND_ARTICLE, .arg = h->id });
     }
-    if (hits->n == 0)
+    if (hits->n == 0 && !sos_query_matches(b->e->loc, q))
         lay_notice(b, lay_str(b, "search.empty"), UI_S_WARN);
     search_hits_free(hits);
 }

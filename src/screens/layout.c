@@ -111,28 +111,30 @@ void lay_icon(lay *b, int parent, int style, const char *name, int x, int y, int
 
 /* ---- the bar at the top ---- */
 
-static void bar_button(lay *b, int x, const char *icon_name, const char *label, int action)
+void lay_bar_button(lay *b, int x, int style, const char *icon_name, const char *label, int action)
 {
     int w = lay_dp(b, SZ.bar_button_w), h = lay_dp(b, SZ.bar_h), inset = lay_dp(b, SZ.bar_label_inset);
-    int i = lay_box(b, UI_BUTTON, UI_S_BAR, (ui_rect){ x, 0, w, h }, action, NULL, label, -1);
+    int i = lay_box(b, UI_BUTTON, style, (ui_rect){ x, 0, w, h }, action, NULL, label, -1);
     lay_icon(b, i, UI_S_BAR_TEXT, icon_name, x + (w - lay_dp(b, SZ.bar_icon)) / 2, lay_dp(b, SZ.bar_icon_top),
              lay_dp(b, SZ.bar_icon));
-    lay_font f = { .style = UI_S_BAR_TEXT, .px = SZ.px_bar_label, .lines = 1, .align = TXT_ALIGN_CENTER };
+    lay_font f = { .style = UI_S_BAR_TEXT, .px = SZ.px_bar_label, .bold = style == UI_S_DANGER, .lines = 1,
+                   .align = TXT_ALIGN_CENTER };
     lay_label(b, i, &f, label, (ui_rect){ x + inset, lay_dp(b, SZ.bar_label_top),
                                          w - lay_dp(b, 2 * SZ.bar_label_inset), lay_dp(b, SZ.bar_label_h) });
 }
 
 void lay_bar(lay *b, const char *title)
 {
-    int bw = lay_dp(b, SZ.bar_button_w), gap = lay_dp(b, SZ.gap);
+    int bw = lay_dp(b, SZ.bar_button_w), gap = lay_dp(b, SZ.gap), right = 1;
     b->scroll = 0;
     lay_box(b, UI_BAR, UI_S_BAR, (ui_rect){ 0, 0, b->W, lay_dp(b, SZ.bar_h) }, 0, NULL, NULL, -1);
-    bar_button(b, 0, b->rtl ? "arrow_forward" : "arrow_back", lay_str(b, "nav.back"), ACT_BACK);
-    bar_button(b, bw, "home", lay_str(b, "nav.home"), ACT_HOME);
+    lay_bar_button(b, 0, UI_S_BAR, b->rtl ? "arrow_forward" : "arrow_back", lay_str(b, "nav.back"), ACT_BACK);
+    lay_bar_button(b, bw, UI_S_BAR, "home", lay_str(b, "nav.home"), ACT_HOME);
+    lay_bar_button(b, b->W - bw, UI_S_BAR, "language", lay_str(b, "nav.language"), ACT_LANGSCREEN);
     if (!b->e->search_off)
-        bar_button(b, b->W - 2 * bw, "search", lay_str(b, "nav.search"), ACT_SEARCH);
-    bar_button(b, b->W - bw, "language", lay_str(b, "nav.language"), ACT_LANGSCREEN);
-    int x = 2 * bw + gap, w = b->W - 4 * bw - 2 * gap;
+        lay_bar_button(b, b->W - ++right * bw, UI_S_BAR, "search", lay_str(b, "nav.search"), ACT_SEARCH);
+    right = lay_help_buttons(b, b->W - right * bw) + right;
+    int x = 2 * bw + gap, w = b->W - (2 + right) * bw - 2 * gap;
     int th = lay_line_h(b, SZ.px_title);
     lay_font f = { .role = UI_HEADING, .style = UI_S_BAR_TEXT, .px = SZ.px_title, .bold = 1, .lines = 1,
                    .align = TXT_ALIGN_CENTER };

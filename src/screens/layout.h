@@ -90,8 +90,34 @@ void lay_label(lay *b, int parent, const lay_font *f, const char *s, ui_rect r);
 /* Adds the Material icon `name` (size px square); nothing when unknown. */
 void lay_icon(lay *b, int parent, int style, const char *name, int x, int y, int size);
 
-/* The bar at the top: Back, Home, the title, Search, Language. */
+/* The bar at the top: Back, Home, the title, SOS, Quick exit, Search, Language. */
 void lay_bar(lay *b, const char *title);
+
+/* One button of the bar at x (px): an icon over a one-line label; style
+ * UI_S_BAR, or UI_S_DANGER for the red SOS control. */
+void lay_bar_button(lay *b, int x, int style, const char *icon_name, const char *label, int action);
+
+/* ---- help in one tap (screens/sos.c) ---- */
+
+/* The SOS and Quick exit buttons of the bar, ending at x (px, their right
+ * edge); returns how many bar buttons wide they are. */
+int lay_help_buttons(lay *b, int x);
+
+/* The red SOS button alone at (x, 0), in language `lang` (the language
+ * screen's corner, before anyone chose a language). */
+void lay_sos_button(lay *b, int x, const char *lang);
+
+/* Adds the SOS result (a list item opening the SOS screen) when `query`
+ * asks for help: an emergency word of any language (sos.search_words) or
+ * an emergency number such as 911, 112 or 999.  Nothing otherwise. */
+void lay_sos_result(lay *b, const char *query);
+
+/* 1 when `query` asks for help (as lay_sos_result), in any language of loc. */
+int sos_query_matches(const loc_set *loc, const char *query);
+
+/* The "Still there?" prompt over the whole screen, `seconds` before the
+ * visit is wiped; a tap anywhere on it keeps the visit. */
+void lay_idle_prompt(lay *b, int seconds);
 
 /* Starts the scrolled content below the bar / ends it with its height. */
 void lay_begin(lay *b);

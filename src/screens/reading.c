@@ -54,7 +54,9 @@ static void language_head(lay *b)
     lay_icon(b, -1, UI_S_BAR_TEXT, "language", m, lay_dp(b, S.head_icon_top), lay_dp(b, S.head_icon));
     lay_font title = { .role = UI_HEADING, .style = UI_S_BAR_TEXT, .px = S.title_px, .bold = 1, .lines = 1 };
     lay_text(b, -1, &title, loc_str(e->loc, "en", "app.name"), lay_dp(b, SZ.margin + S.title_x),
-             lay_dp(b, S.title_top), b->W - lay_dp(b, 2 * SZ.margin + S.title_x));
+             lay_dp(b, S.title_top), b->W - lay_dp(b, 2 * SZ.margin + S.title_x + SZ.bar_button_w));
+    /* SOS before a language is chosen: in the kiosk's first language */
+    lay_sos_button(b, b->W - lay_dp(b, SZ.bar_button_w), e->noffered > 0 ? e->offered[0] : "en");
     for (int i = 0; i < e->noffered && i < MAX_PROMPTS; i++) {
         if (i)
             strncat(prompts, "  ·  ", sizeof prompts - strlen(prompts) - 1);

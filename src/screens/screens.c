@@ -7,7 +7,9 @@
  * and operations cannot drift apart.  screens_build prepares the layout
  * kit (scale, direction, language chain) and hands the screen to its row's
  * build; screens_act turns a tap into a navigation request, asking the
- * row's act for the screen's own actions.
+ * row's act for the screen's own actions.  When the visit says the idle
+ * warning is showing, the "Still there?" prompt (sos.c) is built over
+ * whatever screen is shown.
  */
 #include "screens/layout.h"
 
@@ -90,6 +92,8 @@ void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w
     loc_chain(e->loc, b.lang, b.chain);
     ui_begin(t, w, h, scale, b.rtl, keep_scroll);
     ops->build(&b, s);
+    if (e->visit && e->visit->idle_left_s > 0)
+        lay_idle_prompt(&b, e->visit->idle_left_s);
     ui_end(t);
 }
 
@@ -103,6 +107,9 @@ nav_request screens_act(visit *v, const screen_env *e, int action, const char *a
     case ACT_HOME: return nav(NAV_HOME);
     case ACT_LANGSCREEN: return nav(NAV_RESET);
     case ACT_SEARCH: return top->screen == SCR_SEARCH ? nav(NAV_NONE) : nav_to(SCR_SEARCH, NULL, NULL);
+    case ACT_SOS: return top->screen == SCR_SOS ? nav(NAV_NONE) : nav_to(SCR_SOS, NULL, NULL);
+    case ACT_EXIT: return nav(NAV_RESET);
+    case ACT_STILL_HERE: return nav(NAV_NONE);      /* the tap itself kept the visit (app.c) */
     default: break;
     }
     if (!ops || !ops->act)

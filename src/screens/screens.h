@@ -45,7 +45,8 @@
     X(SCR_COUNTRY,   "country",   screen_country)   \
     X(SCR_USB,       "usb",       screen_usb_import) \
     X(SCR_ADMIN_PIN, "admin-pin", screen_admin_pin) \
-    X(SCR_ADMIN,     "admin",     screen_admin)
+    X(SCR_ADMIN,     "admin",     screen_admin)     \
+    X(SCR_SOS,       "sos",       screen_sos)
 
 #define SCREEN_ENUM(id, name, ops) id,
 enum screen_id { SCR_NONE = 0, SCREEN_LIST(SCREEN_ENUM) SCR_COUNT };
@@ -56,6 +57,9 @@ enum screen_id { SCR_NONE = 0, SCREEN_LIST(SCREEN_ENUM) SCR_COUNT };
 enum screen_action {
     ACT_NONE = 0, ACT_BACK, ACT_HOME, ACT_LANGSCREEN, ACT_SEARCH,
     ACT_DEADLINE,       /* not a tap: a deadline the screen asked for is due */
+    ACT_SOS,            /* the red emergency control: the SOS screen */
+    ACT_EXIT,           /* quick exit: the visit wiped at once, the language screen */
+    ACT_STILL_HERE,     /* a tap on the "Still there?" prompt: the visit goes on */
     ACT_OWN = 32
 };
 
@@ -98,6 +102,7 @@ typedef struct visit {
     char country[4];                    /* nationality picked in the directory, "" if none */
     char answers[VISIT_MAX_ANSWERS][32];/* referral answers (next issue) */
     int nanswers;
+    int idle_left_s;                    /* > 0: "Still there?" shows, seconds before the reset */
     console_visit console;
 } visit;
 
@@ -150,6 +155,7 @@ typedef struct screen_env {
     const screen_usb *usb;              /* the USB screen's state; may be NULL */
     const visit *visit;                 /* query, keyboard, nationality, console; may be NULL */
     const console_env *console;         /* may be NULL */
+    const cfg *cfg;                     /* the SOS screen's numbers; may be NULL */
 } screen_env;
 
 /* ---- what a tap asks for ---- */
