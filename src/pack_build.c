@@ -2,7 +2,8 @@
  * pack_build.c — lint a content folder and build it into a pack.
  *
  * The idea: one loader reads the whole folder into a `content` model
- * (pack.yaml, the article folders, topics.yaml, services.csv, media/) and
+ * (pack.yaml, the article folders, topics.yaml, services.csv, media/,
+ * audio/: recordings decoded whole by ogg_probe, see load_audio) and
  * never stops at the first problem: every check adds a line to a lint
  * report and carries on with whatever still makes sense.  Lint is the
  * loader plus the cross-checks (topics <-> articles, translations, the
@@ -11,7 +12,9 @@
  * model into SQLite rows (schema.h) in one transaction, VACUUMs, closes,
  * and puts "<out>.tmp" in place of "<out>" with fsio_commit (fsync,
  * rename, fsync of the folder).  Because lint already
- * proved every reference, the writer only copies.
+ * proved every reference, the writer only copies.  Besides problems, the
+ * report keeps notes (a recording's length, each language's audio
+ * coverage) that never fail a build.
  *
  * Messages are "FILE:LINE: reason" with FILE relative to the folder, so an
  * editor can jump to the spot; the report sorts them by file and line.
