@@ -4,7 +4,8 @@
  *
  * The idea: the console is a thin screen over facts this module gathers
  * from the system (statvfs, /proc/uptime, the clock passed in), the store
- * (packs open, how much of it has a recorded or synthetic voice) and the state database (settings, usage, pack hashes), and
+ * (packs open, how much of them has a recorded or synthetic voice) and
+ * the state database (settings, usage, pack hashes), and
  * it never speaks English: each result is a locale key and a value.
  * Privacy is enforced here, where the data enters: a usage row is a day,
  * a content id and a language tag — anything that is not an id is
