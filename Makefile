@@ -37,13 +37,17 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 RUNARGS ?= --desktop
 
-PKGS := sdl2 SDL2_ttf SDL2_image libpng yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode
-# Debian packages: libraries (checked with pkg-config) and tools/data the tests use.
+PKGS := sdl2 SDL2_ttf SDL2_image libpng yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode opusfile ogg
+# Debian packages: libraries (checked with pkg-config), espeak-ng (the kiosk runs it for
+# synthetic speech), and tools/data the tests use.
 DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libyaml-dev libsqlite3-dev \
-        libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev
-TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core strace
+        libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev \
+        libopusfile-dev libogg-dev espeak-ng
+TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core strace \
+             opus-tools sox espeak-ng
 TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/Xvfb /usr/bin/minisign \
-              /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth /usr/bin/strace
+              /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth /usr/bin/strace \
+              /usr/bin/opusenc /usr/bin/sox /usr/bin/espeak-ng
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS     := -D_GNU_SOURCE -Isrc
