@@ -20,6 +20,7 @@
  * long the caller may sleep.
  */
 #include "app.h"
+#include "image.h"
 #include "log.h"
 #include "kbd.h"
 #include "usb.h"
@@ -47,6 +48,7 @@ struct app {
     store *st;
     loc_set *loc;
     txt_ctx *txt;
+    img_ctx *img;                       /* article pictures; borrowed, may be NULL */
     ui_tree *tree;
     visit v;                             /* the visit: wiped whole by reset_visit */
     const char *offered[FARO_MAX_LANGS];
@@ -215,6 +217,7 @@ static void reset_visit(app *a)
     visit_wipe(&a->v);
     ui_wipe(a->tree);
     txt_forget(a->txt);
+    img_forget(a->img);
     deadline_clear(a, DL_SCREEN_RETRY);
     a->dirty = 1;
     a->keep_scroll = 0;
@@ -327,7 +330,8 @@ static screen_env make_env(const app *a)
     screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->v.lang,
                      .offered = a->offered, .noffered = a->noffered, .stale_days = a->stale_days,
                      .today = wall_s(a) / 86400, .now_s = wall_s(a), .search_off = a->search_failed,
-                     .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console };
+                     .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console,
+                     .img = a->img };
     /* the console and the USB screen speak the reader's language, or the kiosk's first */
     if (!*a->v.lang && ops && ops->first_lang && a->noffered > 0)
         e.lang = a->offered[0];
@@ -675,6 +679,7 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
 void app_set_store(app *a, store *st)
 {
     a->st = st;
+    img_forget(a->img);                 /* the pictures came from the old store */
     /* the index is rebuilt off the UI thread (app_set_search_wait's owner)
      * and reopened on the next search */
     drop_index(a);
@@ -686,3 +691,11 @@ void app_set_store(app *a, store *st)
 int app_screen(const app *a) { return a->v.hist[a->v.depth - 1].screen; }
 const char *app_lang(const app *a) { return a->v.lang; }
 const visit *app_visit(const app *a) { return &a->v; }
+
+void app_set_images(app *a, img_ctx *img)
+{
+    a->img = img;
+    a->dirty = 1;
+}
+
+img_ctx *app_images(const app *a) { return a->img; }

@@ -150,6 +150,7 @@ typedef struct screen_env {
     const screen_usb *usb;              /* the USB screen's state; may be NULL */
     const visit *visit;                 /* query, keyboard, nationality, console; may be NULL */
     const console_env *console;         /* may be NULL */
+    struct img_ctx *img;                /* article pictures (image.h); may be NULL */
 } screen_env;
 
 /* ---- what a tap asks for ---- */
