@@ -72,9 +72,11 @@ struct img_ctx {
 
 /* ---- the scale rule ---- */
 
-void img_fit(int pw, int ph, int max_w, int max_h, int *w, int *h)
+void img_fit(int pw, int ph, const img_box *box, int *w, int *h)
 {
-    double s = 2.0;
+    double d = box->density > 0 && box->density < 1 ? box->density : 1;
+    double s = 2.0 * d;
+    int max_w = box->max_w, max_h = box->max_h;
     if (pw <= 0 || ph <= 0) {
         *w = *h = 0;
         return;
@@ -387,7 +389,7 @@ static entry *load(img_ctx *c, store *st, const char *name, char *why, size_t wh
     return e;
 }
 
-int img_place(img_ctx *c, store *st, const char *name, int max_w, int max_h, int *w, int *h,
+int img_place(img_ctx *c, store *st, const char *name, const img_box *box, int *w, int *h,
               char *why, size_t whylen)
 {
     char buf[160] = "";
@@ -407,7 +409,7 @@ int img_place(img_ctx *c, store *st, const char *name, int max_w, int max_h, int
     int state = e ? e->state : IMG_FAILED;
     if (e && state != IMG_FAILED) {
         e->last = ++c->tick;
-        img_fit(e->pw, e->ph, max_w, max_h, w, h);
+        img_fit(e->pw, e->ph, box, w, h);
         if (e->w != *w || e->h != *h || (!e->surf && !e->tex && !e->queued && c->running != e)) {
             e->w = *w;
             e->h = *h;

@@ -43,12 +43,17 @@ typedef void (*img_wake_fn)(void *user);
 img_ctx *img_new(txt_ctx *txt, img_wake_fn wake, void *user);
 void img_free(img_ctx *c);
 
+/* Where a picture goes: a column max_w px wide, at most max_h px high, on
+ * a screen of `density` px per dp (1 on 1280 x 800). */
+typedef struct img_box { int max_w, max_h; float density; } img_box;
+
 /*
- * The display size of a pw x ph picture in a column max_w wide with at
- * most max_h of height: as wide as the column, never more than twice its
- * pixel size, never taller than max_h, aspect kept, at least 1 x 1.
+ * The display size of a pw x ph picture in box: as wide as the column,
+ * never more than twice its pixel size (on a smaller screen, density < 1,
+ * at most 2 x density: it shrinks with the text), never taller than
+ * max_h, aspect kept, at least 1 x 1.  0 x 0 for a picture without pixels.
  */
-void img_fit(int pw, int ph, int max_w, int max_h, int *w, int *h);
+void img_fit(int pw, int ph, const img_box *box, int *w, int *h);
 
 /*
  * Places picture `name` (a media row, "media/x.png") of store st: reads
@@ -58,7 +63,7 @@ void img_fit(int pw, int ph, int max_w, int max_h, int *w, int *h);
  * refused or undecodable; *w = *h = 0) with why (may be NULL) set.  UI
  * thread only.
  */
-int img_place(img_ctx *c, store *st, const char *name, int max_w, int max_h, int *w, int *h,
+int img_place(img_ctx *c, store *st, const char *name, const img_box *box, int *w, int *h,
               char *why, size_t whylen);
 
 /*

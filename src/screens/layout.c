@@ -253,9 +253,9 @@ void lay_take_away(lay *b, const char *label, const char *payload)
 static ui_rect picture_box(lay *b, const ui_widget *wd, const lay_pic *pic)
 {
     int cw = lay_content_w(b), w = 0, h = 0;
-    int max_h = b->H - lay_dp(b, SZ.bar_h) - lay_dp(b, 2 * SZ.margin);
+    img_box box = { cw, b->H - lay_dp(b, SZ.bar_h) - lay_dp(b, 2 * SZ.margin), lay_dp(b, 1000) / 1000.0f };
     ui_rect r = { lay_dp(b, SZ.margin), b->y, cw, 0 };
-    if (img_place(b->e->img, b->e->st, pic->src, cw, max_h, &w, &h, NULL, 0) != IMG_FAILED) {
+    if (img_place(b->e->img, b->e->st, pic->src, &box, &w, &h, NULL, 0) != IMG_FAILED) {
         r.w = w;
         r.h = h;
         return r;

@@ -39,19 +39,38 @@ static const struct pictogram {
 
 static const Uint32 BLUE = 0xFF0E3A56u, ORANGE = 0xFFC9581Au;
 
-/* 1 when (x, y) is inside a w x h rounded square with corner radius r. */
-static int inside(int x, int y, int w, int h, int r)
+#define SUB 4                           /* 4 x 4 samples a pixel: smooth edges */
+
+/* 1 when point (x, y) is inside a w x h rounded square with corner radius r. */
+static int inside(double x, double y, int w, int h, int r)
 {
-    int cx = x < r ? r : x >= w - r ? w - r - 1 : x, cy = y < r ? r : y >= h - r ? h - r - 1 : y;
-    return (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r;
+    double cx = x < r ? r : x > w - r ? w - r : x, cy = y < r ? r : y > h - r ? h - r : y;
+    return (x - cx) * (x - cx) + (y - cy) * (y - cy) <= (double)r * r;
+}
+
+/* Blends `color` over pixel p with coverage a (0..1). */
+static void blend(Uint32 *p, Uint32 color, double a)
+{
+    Uint32 out = 0, d = *p;
+    double da = ((d >> 24) & 0xFF) / 255.0, oa = a + da * (1 - a);
+    for (int sh = 0; sh < 24 && oa > 0; sh += 8) {
+        double c = ((color >> sh) & 0xFF) * a + ((d >> sh) & 0xFF) * da * (1 - a);
+        out |= (Uint32)(c / oa + 0.5) << sh;
+    }
+    *p = out | (Uint32)(oa * 255 + 0.5) << 24;
 }
 
 static void fill_shape(SDL_Surface *s, int x0, int y0, int w, int h, int r, Uint32 color)
 {
     for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-            if (inside(x, y, w, h, r))
-                ((Uint32 *)((Uint8 *)s->pixels + (y0 + y) * s->pitch))[x0 + x] = color;
+        for (int x = 0; x < w; x++) {
+            int n = 0;
+            for (int k = 0; k < SUB * SUB; k++)
+                n += inside(x + (k % SUB + 0.5) / SUB, y + (k / SUB + 0.5) / SUB, w, h, r);
+            if (n)
+                blend((Uint32 *)((Uint8 *)s->pixels + (y0 + y) * s->pitch) + x0 + x, color,
+                      (double)n / (SUB * SUB));
+        }
 }
 
 /* Blends the glyph `name` in white, centred on (cx, cy), px high. */
@@ -94,7 +113,7 @@ static int draw(const struct pictogram *p, TTF_Font *big, TTF_Font *small, const
     if (s) {
         SDL_FillRect(s, NULL, 0);
         fill_shape(s, 0, 0, SIDE, SIDE, RADIUS, BLUE);
-        rc = glyph(s, big, p->glyph, SIDE / 2, SIDE / 2);
+        rc = glyph(s, big, p->glyph, SIDE / 2 + (p->badge ? 8 : 0), SIDE / 2 + (p->badge ? 6 : 0));
         if (rc == 0 && p->badge) {
             int x = 4, y = 4;           /* behind the walker: walking away from it */
             fill_shape(s, x, y, BADGE, BADGE, BADGE / 2, ORANGE);
