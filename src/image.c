@@ -16,6 +16,7 @@
  *      (the generation counter changes with every new request).
  *   3. Picture textures never hold more than half the shared budget
  *      (txt_texture_budget + what is lent); all of it is lent from txt.
+ *      A picture is placed no larger than that half, so each one fits.
  *   4. Every byte a visit brought in (bytes, pixels, names) is zeroed
  *      before it is freed by img_forget.
  *
@@ -30,6 +31,7 @@
 
 #include <SDL2/SDL.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -355,6 +357,24 @@ void img_free(img_ctx *c)
 
 /* ---- placing (the article's build) ---- */
 
+/* The pictures' share of the texture budget: half of it (invariant 3). */
+static size_t share(const img_ctx *c)
+{
+    return (txt_texture_budget(c->txt) + c->tex_bytes) / 2;
+}
+
+/* Shrinks w x h (aspect kept) until its texture fits the share alone, so
+ * that every picture can be drawn (lock held). */
+static void fit_share(const img_ctx *c, int *w, int *h)
+{
+    double bytes = (double)*w * *h * 4, room = (double)share(c);
+    if (!c->txt || bytes <= room)
+        return;
+    double k = sqrt(room / bytes);
+    *w = (int)(*w * k) > 0 ? (int)(*w * k) : 1;
+    *h = (int)(*h * k) > 0 ? (int)(*h * k) : 1;
+}
+
 /* A new entry for name: its bytes from the store and its header (lock held). */
 static entry *load(img_ctx *c, store *st, const char *name, char *why, size_t whylen)
 {
@@ -410,6 +430,7 @@ int img_place(img_ctx *c, store *st, const char *name, const img_box *box, int *
     if (e && state != IMG_FAILED) {
         e->last = ++c->tick;
         img_fit(e->pw, e->ph, box, w, h);
+        fit_share(c, w, h);
         if (e->w != *w || e->h != *h || (!e->surf && !e->tex && !e->queued && c->running != e)) {
             e->w = *w;
             e->h = *h;
@@ -429,9 +450,10 @@ int img_place(img_ctx *c, store *st, const char *name, const img_box *box, int *
 /* Room for bytes more of picture textures (invariant 3); 0 or -1. */
 static int make_room(img_ctx *c, const entry *keep, size_t bytes)
 {
+    if (bytes > share(c))
+        return -1;                      /* never fits: evict nothing for it */
     for (;;) {
-        size_t cap = (txt_texture_budget(c->txt) + c->tex_bytes) / 2;
-        if (c->tex_bytes + bytes <= cap)
+        if (c->tex_bytes + bytes <= share(c))
             return txt_texture_lend(c->txt, bytes) == 0 ? 0 : -1;
         entry *old = NULL;
         for (int i = 0; i < IMG_MAX_ENTRIES; i++) {

@@ -45,8 +45,8 @@ static int check_size(int w, int h, char *why, size_t whylen)
     }
     if (w > IMGDEC_MAX_SIDE || h > IMGDEC_MAX_SIDE ||
         (unsigned long long)w * (unsigned long long)h > IMGDEC_MAX_PIXELS) {
-        snprintf(b, sizeof b, "%dx%d pixels, more than %dx%d or %u pixels", w, h, IMGDEC_MAX_SIDE,
-                 IMGDEC_MAX_SIDE, IMGDEC_MAX_PIXELS);
+        snprintf(b, sizeof b, "%dx%d pixels (at most %d a side and %u in all)", w, h, IMGDEC_MAX_SIDE,
+                 IMGDEC_MAX_PIXELS);
         say(why, whylen, "too large: %s", b);
         return FARO_ELIMIT;
     }
@@ -123,6 +123,7 @@ typedef struct jpeg_job {
     struct jpeg_decompress_struct d;
     jpeg_err err;
     uint8_t *buf;
+    JSAMPLE *row;                       /* freed by the caller, also after a longjmp */
 } jpeg_job;
 
 static void jpeg_setup(jpeg_job *j, const void *bytes, size_t len)
@@ -138,11 +139,10 @@ static void jpeg_setup(jpeg_job *j, const void *bytes, size_t len)
 static int jpeg_rows(jpeg_job *j, int w, int h)
 {
     j->buf = malloc((size_t)w * (size_t)h * 4);
-    JSAMPLE *row = malloc((size_t)w * 3);
-    if (!j->buf || !row) {
-        free(row);
+    j->row = malloc((size_t)w * 3);
+    if (!j->buf || !j->row)
         return FARO_ENOMEM;
-    }
+    JSAMPLE *row = j->row;
     while ((int)j->d.output_scanline < h) {
         int y = (int)j->d.output_scanline;
         jpeg_read_scanlines(&j->d, &row, 1);
@@ -154,7 +154,6 @@ static int jpeg_rows(jpeg_job *j, int w, int h)
             out[4 * x + 3] = 255;
         }
     }
-    free(row);
     return 0;
 }
 
@@ -198,6 +197,7 @@ static int jpeg_any(const void *bytes, size_t len, int shrink, uint8_t **px, int
         rc = FARO_EPARSE;
     }
     jpeg_destroy_decompress(&j->d);
+    free(j->row);
     if (rc == 0 && px)
         *px = j->buf;
     else
