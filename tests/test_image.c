@@ -9,6 +9,7 @@
  */
 #include "check.h"
 #include "imgmake.h"
+#include "admin.h"
 #include "app.h"
 #include "gfx.h"
 #include "image.h"
@@ -299,6 +300,29 @@ static void test_budget(fixture *f)
     txt_free(small);
 }
 
+/* The console's self-check decodes every picture of the content. */
+static void test_selfcheck(fixture *f)
+{
+    admin_check out[ADMIN_NCHECKS];
+    admin_env env = { .data_dir = f->dir, .font_dir = "assets/fonts", .now_s = 2000000000L, .content = f->st };
+    admin_selfcheck(&env, out);
+    CHECK(out[ADMIN_CHECK_IMAGES].ok == 0, "a picture that does not decode fails the check");
+    CHECK_STR(out[ADMIN_CHECK_IMAGES].detail, "media/broken.png");
+    CHECK_STR(out[ADMIN_CHECK_IMAGES].result_key, "admin.check.images_fail");
+    extern const unsigned char faro_default_pack[], faro_default_pack_end[];
+    char err[256];
+    store *def = store_new();
+    store_add_memory(def, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack), "default",
+                     err, sizeof err);
+    env.content = def;
+    admin_selfcheck(&env, out);
+    CHECK(out[ADMIN_CHECK_IMAGES].ok == 1, "the default content's pictograms all decode");
+    env.content = NULL;
+    admin_selfcheck(&env, out);
+    CHECK(out[ADMIN_CHECK_IMAGES].ok == -1, "no content: not checked");
+    store_free(def);
+}
+
 /* ---- the article screen and gfx ---- */
 
 static int tap_arg(app *a, const char *arg)
@@ -386,6 +410,7 @@ int main(void)
     if (fixture_open(&f) == 0) {
         test_module(&f);
         test_budget(&f);
+        test_selfcheck(&f);
         test_screen(&f);
     }
     fixture_close(&f);
