@@ -17,7 +17,7 @@
 
 /* RGBA pixels: a colour (rgb) with a faint pattern when `pattern` is set
  * (so that JPEG has something to compress). */
-static unsigned char *imgmake_pixels(int w, int h, unsigned rgb, int pattern)
+static inline unsigned char *imgmake_pixels(int w, int h, unsigned rgb, int pattern)
 {
     unsigned char *px = malloc((size_t)w * (size_t)h * 4);
     for (int y = 0; px && y < h; y++)
@@ -34,7 +34,7 @@ static unsigned char *imgmake_pixels(int w, int h, unsigned rgb, int pattern)
 }
 
 /* A PNG of w x h in rgb; *len its size; malloc'd (caller frees) or NULL. */
-static void *imgmake_png(int w, int h, unsigned rgb, size_t *len)
+static inline void *imgmake_png(int w, int h, unsigned rgb, size_t *len)
 {
     png_image img;
     unsigned char *px = imgmake_pixels(w, h, rgb, 0);
@@ -60,7 +60,7 @@ static void *imgmake_png(int w, int h, unsigned rgb, size_t *len)
 }
 
 /* A JPEG (quality 85) of w x h in rgb with a faint pattern; malloc'd. */
-static void *imgmake_jpeg(int w, int h, unsigned rgb, size_t *len)
+static inline void *imgmake_jpeg(int w, int h, unsigned rgb, size_t *len)
 {
     struct jpeg_compress_struct c;
     struct jpeg_error_mgr jerr;
@@ -94,7 +94,7 @@ static void *imgmake_jpeg(int w, int h, unsigned rgb, size_t *len)
     return out;
 }
 
-static int imgmake_write(const char *path, const void *data, size_t len)
+static inline int imgmake_write(const char *path, const void *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
     int ok = f && fwrite(data, 1, len, f) == len;
@@ -103,7 +103,7 @@ static int imgmake_write(const char *path, const void *data, size_t len)
     return ok ? 0 : -1;
 }
 
-static int imgmake_text(const char *dir, const char *rel, const char *text)
+static inline int imgmake_text(const char *dir, const char *rel, const char *text)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
@@ -115,7 +115,7 @@ static int imgmake_text(const char *dir, const char *rel, const char *text)
  * "photos" whose body is `body`, and the files media/<names[i]> with
  * datas[i].  Returns 0 or -1.
  */
-static int imgmake_content(const char *dir, const char *body, const char *const *names,
+static inline int imgmake_content(const char *dir, const char *body, const char *const *names,
                            void *const *datas, const size_t *lens, int n)
 {
     char path[1024], md[65536];
@@ -141,7 +141,7 @@ static int imgmake_content(const char *dir, const char *body, const char *const 
 }
 
 /* Builds dir into the pack `out`; 0 or -1 (lint's report on stderr). */
-static int imgmake_pack(const char *dir, const char *out)
+static inline int imgmake_pack(const char *dir, const char *out)
 {
     char err[512];
     lint_report *rep = lint_report_new();
