@@ -176,6 +176,9 @@ static int draw_image(SDL_Renderer *r, txt_ctx *txt, img_ctx *img, const ui_widg
     int pad = w->px / 2;
     ui_text_params(w, &p);
     p.width = rc.w - 2 * pad;
+    p.max_lines = (rc.h - 2 * pad) / txt_line_height(txt, p.px);      /* inside the frame */
+    if (p.max_lines < 1)
+        p.max_lines = 1;
     return p.width > 0 ? txt_draw(txt, r, &p, rc.x + pad, rc.y + pad, text_color(sc.text)) : 0;
 }
 

@@ -17,8 +17,9 @@
  *   3. Picture textures never hold more than half the shared budget
  *      (txt_texture_budget + what is lent); all of it is lent from txt.
  *      A picture is placed no larger than that half, so each one fits.
- *   4. Every byte a visit brought in (bytes, pixels, names) is zeroed
- *      before it is freed by img_forget.
+ *   4. What a visit brought in (compressed bytes, decoded pixels, names)
+ *      is zeroed before img_forget frees it; textures are destroyed (their
+ *      memory is SDL's).
  *
  * Entry states: (none) --img_place: header ok--> PENDING --worker--> READY;
  * header or decode refused --> FAILED.  READY whose texture was evicted
@@ -124,13 +125,19 @@ static void not_running(img_ctx *c, const entry *e)
         pthread_cond_wait(&c->idle, &c->lock);
 }
 
+static void free_surface(SDL_Surface *s)
+{
+    if (s && s->pixels)
+        sodium_memzero(s->pixels, (size_t)s->h * (size_t)s->pitch);
+    SDL_FreeSurface(s);
+}
+
 /* Frees everything of e, zeroed (invariant 4). */
 static void clear(img_ctx *c, entry *e)
 {
     not_running(c, e);
     drop_texture(c, e, 1);
-    if (e->surf)
-        SDL_FreeSurface(e->surf);
+    free_surface(e->surf);
     if (e->bytes) {
         sodium_memzero(e->bytes, e->len);
         free(e->bytes);

@@ -544,6 +544,8 @@ static int run_headless(kiosk *k, const options *o)
     if (o->script && script_run(o->script, &h, err, sizeof err) != 0)
         rc = 1;
     if (o->screenshot) {
+        app_tree(k->a);
+        img_wait(k->img, 5000);         /* the pictures on screen, decoded */
         if (gfx_draw_img(h.r, k->txt, k->img, app_tree(k->a)) != 0 ||
             gfx_save_png(h.r, h.w, h.h, o->screenshot, err, sizeof err) != 0) {
             log_msg("%s", err);

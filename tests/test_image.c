@@ -379,6 +379,10 @@ static void test_screen(fixture *f)
     /* the damaged picture: its frame, never red */
     ui_scroll_to(t, broken);
     gfx_draw_img(f->r, f->txt, img, t);
+    char err[256];
+    mkdir("build/test-out", 0755);
+    CHECK(gfx_save_png(f->r, 1280, 800, "build/test-out/pictures_broken.png", err, sizeof err) == 0,
+          "artefact: %s", err);
     ui_rect br = ui_screen_rect(t, broken);
     CHECK(pixel_at(f->surf, br.x + br.w / 2, br.y + br.h - 3) == 0xFFFFFF, "a card frame: %06x",
           pixel_at(f->surf, br.x + br.w / 2, br.y + br.h - 3));
@@ -388,6 +392,9 @@ static void test_screen(fixture *f)
     broken = find_image(t, "media/broken.png");
     CHECK(broken >= 0 && ui_get(t, broken)->r.w == 1279 - 64 && ui_get(t, broken)->r.h > 0 &&
           ui_get(t, broken)->r.h < 100, "alt text in a frame across the column");
+    ui_scroll_to(t, broken);
+    gfx_draw_img(f->r, f->txt, img, t);
+    gfx_save_png(f->r, 1280, 800, "build/test-out/pictures_broken_rebuilt.png", err, sizeof err);
     img_stats s;
     img_get_stats(img, &s);
     CHECK(s.texture_bytes > 0, "textures held while shown: %zu", s.texture_bytes);
