@@ -37,10 +37,10 @@ PREFIX  ?= /usr/local
 CC      ?= cc
 RUNARGS ?= --desktop
 
-PKGS := sdl2 SDL2_ttf SDL2_image libpng yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode opusfile ogg
+PKGS := sdl2 SDL2_ttf SDL2_image libpng libjpeg yaml-0.1 sqlite3 icu-uc icu-i18n libsodium libcurl md4c libqrencode opusfile ogg
 # Debian packages: libraries (checked with pkg-config), espeak-ng (the kiosk runs it for
 # synthetic speech), and tools/data the tests use.
-DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libyaml-dev libsqlite3-dev \
+DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libjpeg-dev libyaml-dev libsqlite3-dev \
         libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev \
         libopusfile-dev libogg-dev espeak-ng
 TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core strace \
@@ -60,7 +60,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
 
 MAINS      := src/main.c src/faro_pack.c
 KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c qr.c screens.c shelf.c \
-                script.c search.c sync.c txt.c ui.c usb.c) src/screens/*.c)
+                script.c search.c sync.c txt.c ui.c usb.c image.c) src/screens/*.c)
 TOOL_SRC   := $(wildcard $(addprefix src/,csv.c keypack.c lcheck.c pack_build.c publish.c sig_sign.c))
 COMMON_SRC := $(filter-out $(MAINS) $(KIOSK_SRC) $(TOOL_SRC),$(wildcard src/*.c))
 LIBSRC     := $(COMMON_SRC) $(KIOSK_SRC) $(TOOL_SRC)
@@ -169,7 +169,7 @@ cross-arm64: $(BUILD)/faro-pack
 # -fsanitize=thread into $(BUILD)/tsan, runs them, and ends with
 # "N passed, N failed" (a race report fails its test).  Add a threaded
 # module's test to TSAN_TESTS.
-TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy \
+TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy test_image \
               $(patsubst tests/%.c,%,$(wildcard tests/test_shelf.c))
 TSAN       := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ   := $(LIBSRC:src/%.c=$(BUILD)/tsan/%.o)

@@ -19,6 +19,7 @@
  */
 #include "admin.h"
 #include "fsio.h"
+#include "imgdec.h"
 #include "intl.h"
 #include "sig.h"
 #include "voices.h"
@@ -391,6 +392,38 @@ static void check_clock(const admin_env *e, admin_check *c)
     result(c, "admin.check.clock", ok, "admin.check.clock_fail");
 }
 
+typedef struct image_walk { store *content; admin_check *c; int bad; } image_walk;
+
+/* Decodes one picture as the reader would; stops the walk at the first failure. */
+static int image_decodes(void *user, const char *name)
+{
+    image_walk *iw = user;
+    char err[FARO_MAX_ERRLEN], why[160];
+    void *bytes = NULL;
+    size_t len = 0;
+    uint8_t *px = NULL;
+    int w, h;
+    int ok = store_media(iw->content, name, &bytes, &len, err, sizeof err) == 0 &&
+             imgdec_decode(bytes, len, 1, &px, &w, &h, why, sizeof why) == 0;
+    free(bytes);
+    free(px);
+    if (!ok) {
+        snprintf(iw->c->detail, sizeof iw->c->detail, "%s", name);
+        iw->bad = 1;
+    }
+    return iw->bad;
+}
+
+static void check_images(const admin_env *e, admin_check *c)
+{
+    char err[FARO_MAX_ERRLEN];
+    image_walk iw = { e->content, c, 0 };
+    int ok = -1;
+    if (e->content)
+        ok = store_each_image(e->content, image_decodes, &iw, err, sizeof err) == 0 && !iw.bad;
+    result(c, "admin.check.images", ok, "admin.check.images_fail");
+}
+
 int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS])
 {
     int failed = 0;
@@ -399,6 +432,7 @@ int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS])
     check_signatures(e, &out[ADMIN_CHECK_SIGNATURES]);
     check_fonts(e, &out[ADMIN_CHECK_FONTS]);
     check_clock(e, &out[ADMIN_CHECK_CLOCK]);
+    check_images(e, &out[ADMIN_CHECK_IMAGES]);
     for (int i = 0; i < ADMIN_NCHECKS; i++)
         failed += out[i].ok == 0;
     return failed;

@@ -28,6 +28,7 @@
  * a tap that took it away are not passed to the screen under it.
  */
 #include "app.h"
+#include "image.h"
 #include "log.h"
 #include "kbd.h"
 #include "usb.h"
@@ -56,6 +57,7 @@ struct app {
     store *st;
     loc_set *loc;
     txt_ctx *txt;
+    img_ctx *img;                       /* article pictures; borrowed, may be NULL */
     ui_tree *tree;
     visit v;                             /* the visit: wiped whole by reset_visit */
     const char *offered[FARO_MAX_LANGS];
@@ -252,6 +254,7 @@ static void reset_visit(app *a)
     visit_wipe(&a->v);
     ui_wipe(a->tree);
     txt_forget(a->txt);
+    img_forget(a->img);
     deadline_clear(a, DL_SCREEN_RETRY);
     deadline_clear(a, DL_IDLE_WARN);
     a->dirty = 1;
@@ -366,7 +369,7 @@ static screen_env make_env(const app *a)
                      .offered = a->offered, .noffered = a->noffered, .stale_days = a->stale_days,
                      .today = wall_s(a) / 86400, .now_s = wall_s(a), .search_off = a->search_failed,
                      .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console,
-                     .cfg = a->cfg };
+                     .cfg = a->cfg, .img = a->img };
     /* the console and the USB screen speak the reader's language, or the kiosk's first */
     if (!*a->v.lang && ops && ops->first_lang && a->noffered > 0)
         e.lang = a->offered[0];
@@ -725,6 +728,7 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
 void app_set_store(app *a, store *st)
 {
     a->st = st;
+    img_forget(a->img);                 /* the pictures came from the old store */
     /* the index is rebuilt off the UI thread (app_set_search_wait's owner)
      * and reopened on the next search */
     drop_index(a);
@@ -736,3 +740,11 @@ void app_set_store(app *a, store *st)
 int app_screen(const app *a) { return a->v.hist[a->v.depth - 1].screen; }
 const char *app_lang(const app *a) { return a->v.lang; }
 const visit *app_visit(const app *a) { return &a->v; }
+
+void app_set_images(app *a, img_ctx *img)
+{
+    a->img = img;
+    a->dirty = 1;
+}
+
+img_ctx *app_images(const app *a) { return a->img; }

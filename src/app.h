@@ -152,4 +152,11 @@ const visit *app_visit(const app *a);
  * that exist; all locales in a default order when the list is empty). */
 void app_offer_languages(app *a, const cfg *c);
 
+/* The article pictures' context (image.h; borrowed, must outlive the app;
+ * NULL: pictures show as frames with their alt text).  The idle reset and
+ * a new store forget its pictures. */
+struct img_ctx;
+void app_set_images(app *a, struct img_ctx *img);
+struct img_ctx *app_images(const app *a);
+
 #endif

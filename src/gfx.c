@@ -11,6 +11,7 @@
  */
 #include "gfx.h"
 #include "faro.h"
+#include "image.h"
 #include "log.h"
 #include "qr.h"
 
@@ -155,12 +156,41 @@ void gfx_forget(void)
     qr_drop();
 }
 
-static int draw_widget(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t, int i, int pressed)
+static txt_color text_color(uint32_t c)
+{
+    return (txt_color){ (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, 0xFF };
+}
+
+/* A picture: its texture once decoded; until then an empty frame, and a
+ * frame with its alt text inside when it cannot be shown. */
+static int draw_image(SDL_Renderer *r, txt_ctx *txt, img_ctx *img, const ui_widget *w, SDL_Rect rc)
+{
+    int state = IMG_FAILED;
+    SDL_Texture *tex = img && w->arg ? img_texture(img, r, w->arg, &state) : NULL;
+    if (tex)
+        return SDL_RenderCopy(r, tex, NULL, &rc) == 0 ? 0 : FARO_EIO;
+    style_colors sc = colors_of(w->style);
+    draw_box(r, rc, sc, 0);
+    if (state != IMG_FAILED || !w->text || !txt)
+        return 0;
+    txt_params p;
+    int pad = w->px / 2;
+    ui_text_params(w, &p);
+    p.width = rc.w - 2 * pad;
+    p.max_lines = (rc.h - 2 * pad) / txt_line_height(txt, p.px);      /* inside the frame */
+    if (p.max_lines < 1)
+        p.max_lines = 1;
+    return p.width > 0 ? txt_draw(txt, r, &p, rc.x + pad, rc.y + pad, text_color(sc.text)) : 0;
+}
+
+static int draw_widget(SDL_Renderer *r, txt_ctx *txt, img_ctx *img, const ui_tree *t, int i, int pressed)
 {
     const ui_widget *w = ui_get(t, i);
     ui_rect u = ui_screen_rect(t, i);
     SDL_Rect rc = { u.x, u.y, u.w, u.h };
     style_colors sc = colors_of(w->style);
+    if (w->role == UI_IMAGE)
+        return draw_image(r, txt, img, w, rc);
     if (w->role == UI_QR) {
         SDL_Texture *tex = w->text ? qr_texture(r, w->text) : NULL;
         return tex && SDL_RenderCopy(r, tex, NULL, &rc) == 0 ? 0 : FARO_EIO;
@@ -171,12 +201,15 @@ static int draw_widget(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t, int i, i
     }
     txt_params p;
     ui_text_params(w, &p);
-    uint32_t c = sc.text;
-    txt_color col = { (c >> 16) & 0xFF, (c >> 8) & 0xFF, c & 0xFF, 0xFF };
-    return txt_draw(txt, r, &p, u.x, u.y, col);
+    return txt_draw(txt, r, &p, u.x, u.y, text_color(sc.text));
 }
 
 int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
+{
+    return gfx_draw_img(r, txt, NULL, t);
+}
+
+int gfx_draw_img(SDL_Renderer *r, txt_ctx *txt, img_ctx *img, const ui_tree *t)
 {
     ui_rect v = ui_view(t);
     SDL_Rect clip = { v.x, v.y, v.w, v.h };
@@ -196,7 +229,7 @@ int gfx_draw(SDL_Renderer *r, txt_ctx *txt, const ui_tree *t)
             qr_shown |= w->role == UI_QR;   /* on this screen, if scrolled out of view */
             if (w->in_scroll != (pass == 0) || !ui_visible(t, i))
                 continue;
-            if (draw_widget(r, txt, t, i, i == pressed) != 0)
+            if (draw_widget(r, txt, img, t, i, i == pressed) != 0)
                 rc = FARO_EIO;
         }
     }

@@ -33,6 +33,12 @@ struct SDL_Renderer *gfx_window_renderer(struct SDL_Window *win, char *err, size
  * FARO_E* code when SDL fails (logged). */
 int gfx_draw(struct SDL_Renderer *r, txt_ctx *txt, const ui_tree *t);
 
+/* The same, with the article pictures of img (UI_IMAGE widgets): a
+ * picture not decoded yet is an empty frame, one that cannot be shown a
+ * frame with its alt text (img may be NULL: every picture is that). */
+struct img_ctx;
+int gfx_draw_img(struct SDL_Renderer *r, txt_ctx *txt, struct img_ctx *img, const ui_tree *t);
+
 /* Drops what gfx keeps for a renderer (call before destroying it). */
 void gfx_forget(void);
 

@@ -16,12 +16,14 @@
  * Threads (POSIX threads throughout; SDL only wakes the window loop with
  * SDL_PushEvent): the UI thread owns the app; the USB watcher, the mirror
  * worker and the shelf's thread hand their results over through k->lock
- * or through the shelf, and wake the loop.
+ * or through the shelf, and wake the loop; so does the picture thread
+ * (image.h), through its own lock.
  */
 #include "app.h"
 #include "cfg.h"
 #include "faro.h"
 #include "gfx.h"
+#include "image.h"
 #include "install.h"
 #include "privacy.h"
 #include "shelf.h"
@@ -59,6 +61,7 @@ typedef struct kiosk {
     shelf *sh;                          /* installed packs -> store, strings, index */
     int headless;                       /* reloads are waited for (scripts read the result) */
     txt_ctx *txt;
+    img_ctx *img;                       /* article pictures, decoded on their own thread */
     app *a;
     state *db;
     installer *in;
@@ -158,6 +161,16 @@ static int mkdir_p(const char *dir)
 
 /* Called on the shelf's thread: a new generation is ready to take. */
 static void on_shelf_ready(void *user)
+{
+    kiosk *k = user;
+    if (k->wake_event != (Uint32)-1) {
+        SDL_Event wake = { .type = k->wake_event };
+        SDL_PushEvent(&wake);
+    }
+}
+
+/* Called on the picture thread: a picture was decoded, draw again. */
+static void on_image_ready(void *user)
 {
     kiosk *k = user;
     if (k->wake_event != (Uint32)-1) {
@@ -300,6 +313,8 @@ static int kiosk_open(kiosk *k)
     k->a = app_new(&k->c, shelf_store(k->sh), shelf_locales(k->sh), k->txt);
     if (!k->a)
         return FARO_ENOMEM;
+    k->img = img_new(k->txt, on_image_ready, k);
+    app_set_images(k->a, k->img);
     app_set_search_source(k->a, shelf_source, k);
     app_set_city(k->a, k->c.city);
     app_admin_env env = { .db = k->db, .in = k->in, .data_dir = k->data, .font_dir = k->fonts,
@@ -328,6 +343,7 @@ static void kiosk_close(kiosk *k)
     sync_free(k->sync);
     usb_stop(k->usb);
     app_free(k->a);
+    img_free(k->img);
     shelf_close(k->sh);
     install_close(k->in);
     state_close(k->db);
@@ -478,6 +494,7 @@ static int headless_resize(script_host *h, int w, int hgt)
         return FARO_ENOMEM;
     }
     txt_drop_textures(h->txt);
+    img_drop_textures(app_images(h->a));
     gfx_forget();
     if (h->r)
         SDL_DestroyRenderer(h->r);
@@ -532,13 +549,16 @@ static int run_headless(kiosk *k, const options *o)
     if (o->script && script_run(o->script, &h, err, sizeof err) != 0)
         rc = 1;
     if (o->screenshot) {
-        if (gfx_draw(h.r, k->txt, app_tree(k->a)) != 0 ||
+        app_tree(k->a);
+        img_wait(k->img, 5000);         /* the pictures on screen, decoded */
+        if (gfx_draw_img(h.r, k->txt, k->img, app_tree(k->a)) != 0 ||
             gfx_save_png(h.r, h.w, h.h, o->screenshot, err, sizeof err) != 0) {
             log_msg("%s", err);
             rc = 1;
         }
     }
     txt_drop_textures(k->txt);
+    img_drop_textures(k->img);
     gfx_forget();
     SDL_DestroyRenderer(h.r);
     SDL_FreeSurface(headless_surface);
@@ -591,6 +611,8 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
             drain_usb(k, now);
             take_sync(k);
             take_shelf(k);
+            if (img_take_news(k->img))
+                *redraw = 1;
         }
         break;
     }
@@ -636,7 +658,7 @@ static int run_window(kiosk *k, const options *o)
     while (!quit) {
         uint64_t now = SDL_GetTicks64();
         if (app_tick(k->a, now) || redraw) {
-            gfx_draw(r, k->txt, app_tree(k->a));
+            gfx_draw_img(r, k->txt, k->img, app_tree(k->a));
             SDL_RenderPresent(r);
             redraw = 0;
             if (first && o->first_frame) {
@@ -664,6 +686,7 @@ static int run_window(kiosk *k, const options *o)
         sodium_memzero(&ev, sizeof ev);    /* a typed letter stays in it otherwise */
     }
     txt_drop_textures(k->txt);
+    img_drop_textures(k->img);
     gfx_forget();
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(win);

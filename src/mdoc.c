@@ -6,7 +6,9 @@
  * accumulate text into one growing buffer and each close turns it into a
  * block.  A paragraph inside a list item continues the item.  Links are
  * drawn bold in the text and collected so the screen can offer them as
- * buttons; images are dropped (their alt text is not read aloud here).
+ * buttons.  An image ends the block it sits in and becomes an MDOC_IMAGE
+ * block (alt text, source, title); the text after it starts a new block
+ * of the same kind.
  */
 #include "mdoc.h"
 #include "faro.h"
@@ -23,9 +25,11 @@ typedef struct builder {
     buf text;
     txt_mark *bold;
     int nbold, cap_bold, bold_start, in_block, kind;
-    int list_depth, ordinal[16], ordered[16], li_pending;
-    int in_img, link_start, oom;
+    int list_depth, ordinal[16], ordered[16], li_pending, li_cont;
+    int in_img, link_start, oom, img_kind;
     char *link_target;
+    buf alt;
+    char *img_src, *img_title;
 } builder;
 
 static int buf_add(buf *b, const char *s, size_t n)
@@ -101,6 +105,7 @@ static void end_block(builder *b)
     blk->depth = b->kind == MDOC_LI ? b->list_depth : 0;
     blk->ordinal = (b->kind == MDOC_LI && b->list_depth > 0 && b->list_depth <= 16 &&
                     b->ordered[b->list_depth - 1]) ? b->ordinal[b->list_depth - 1] : 0;
+    blk->cont = b->kind == MDOC_LI && b->li_cont;
     blk->text = strndup(b->text.p ? b->text.p : "", b->text.len);
     if (b->nbold) {
         blk->bold = malloc(b->nbold * sizeof *blk->bold);
@@ -139,6 +144,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_LI:
         if (depth > 0 && depth <= 16)
             b->ordinal[depth - 1]++;
+        b->li_cont = 0;
         start_block(b, MDOC_LI);
         break;
     case MD_BLOCK_P:
@@ -208,6 +214,57 @@ static void add_link(builder *b, int start)
     d->nlinks++;
 }
 
+/* An image: the block so far is done; the alt text is collected apart. */
+static void enter_image(builder *b, const MD_SPAN_IMG_DETAIL *d)
+{
+    if (b->in_img++)
+        return;
+    int before = b->doc->nblocks;
+    b->img_kind = b->in_block ? b->kind : 0;
+    if (b->in_block)
+        end_block(b);
+    /* the item's mark was drawn already when its text before the image was */
+    b->li_cont = b->img_kind == MDOC_LI && (b->li_cont || b->doc->nblocks > before);
+    b->alt.len = 0;
+    free(b->img_src);
+    free(b->img_title);
+    b->img_src = attr_dup(&d->src);
+    b->img_title = attr_dup(&d->title);
+    if (!b->img_src || !b->img_title)
+        b->oom = 1;
+}
+
+/* The image block, then the text after it continues a block of the same kind. */
+static void leave_image(builder *b)
+{
+    if (--b->in_img || b->oom)
+        return;
+    start_block(b, MDOC_IMAGE);
+    if (b->alt.len && buf_add(&b->text, b->alt.p, b->alt.len))
+        b->oom = 1;
+    mdoc *d = b->doc;
+    int n = d->nblocks;
+    b->kind = MDOC_IMAGE;
+    end_block(b);
+    if (d->nblocks == n) {              /* no alt text: still a block */
+        if (grow((void **)&d->blocks, &b->cap_blocks, d->nblocks + 1, sizeof *d->blocks)) {
+            b->oom = 1;
+            return;
+        }
+        memset(&d->blocks[n], 0, sizeof d->blocks[n]);
+        d->blocks[n].kind = MDOC_IMAGE;
+        d->blocks[n].text = strdup("");
+        d->nblocks += d->blocks[n].text != NULL;
+    }
+    if (d->nblocks > n) {
+        d->blocks[n].src = b->img_src;
+        d->blocks[n].title = b->img_title;
+        b->img_src = b->img_title = NULL;
+    }
+    if (b->img_kind)
+        start_block(b, b->img_kind);
+}
+
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
 {
     builder *b = ud;
@@ -218,7 +275,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *ud)
         b->link_target = attr_dup(&((MD_SPAN_A_DETAIL *)detail)->href);
         b->link_start = (int)b->text.len;
     } else if (type == MD_SPAN_IMG)
-        b->in_img++;
+        enter_image(b, detail);
     return b->oom;
 }
 
@@ -232,7 +289,7 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *ud)
         add_bold(b, b->link_start, (int)b->text.len);
         add_link(b, b->link_start);
     } else if (type == MD_SPAN_IMG)
-        b->in_img--;
+        leave_image(b);
     return b->oom;
 }
 
@@ -252,7 +309,12 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *t, MD_SIZE n, void *ud)
 {
     builder *b = ud;
     int r = 0;
-    if (b->in_img || !b->in_block || type == MD_TEXT_HTML)
+    if (b->in_img && type != MD_TEXT_HTML) {
+        if (buf_add(&b->alt, t, n))
+            b->oom = 1;
+        return b->oom;
+    }
+    if (!b->in_block || type == MD_TEXT_HTML)
         return 0;
     if (type == MD_TEXT_SOFTBR)
         r = buf_add(&b->text, " ", 1);
@@ -290,6 +352,9 @@ mdoc *mdoc_parse(const char *markdown, size_t len)
     free(b.text.p);
     free(b.bold);
     free(b.link_target);
+    free(b.alt.p);
+    free(b.img_src);
+    free(b.img_title);
     if (rc != 0 || b.oom) {
         mdoc_free(b.doc);
         return NULL;
@@ -304,6 +369,8 @@ void mdoc_free(mdoc *d)
     for (int i = 0; i < d->nblocks; i++) {
         free(d->blocks[i].text);
         free(d->blocks[i].bold);
+        free(d->blocks[i].src);
+        free(d->blocks[i].title);
     }
     for (int i = 0; i < d->nlinks; i++) {
         free(d->links[i].target);

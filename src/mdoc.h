@@ -1,7 +1,8 @@
 /*
  * mdoc.h — an article's Markdown turned into blocks the reader screen lays
  * out: headings, paragraphs, list items (with depth and number), quotes and
- * rules, each a plain UTF-8 string with its bold ranges; plus the list of
+ * rules, each a plain UTF-8 string with its bold ranges; images as blocks
+ * of their own (an image inside a paragraph splits it); plus the list of
  * links the article makes, which the reader shows as large buttons.
  */
 #ifndef FARO_MDOC_H
@@ -10,7 +11,9 @@
 #include <stddef.h>
 #include "txt.h"
 
-enum mdoc_kind { MDOC_H1 = 1, MDOC_H2, MDOC_H3, MDOC_P, MDOC_LI, MDOC_QUOTE, MDOC_HR };
+enum mdoc_kind { MDOC_H1 = 1, MDOC_H2, MDOC_H3, MDOC_P, MDOC_LI, MDOC_QUOTE, MDOC_HR,
+                 MDOC_IMAGE      /* text is the alt text; src and title are set */
+};
 
 typedef struct mdoc_block {
     int kind;
@@ -19,6 +22,9 @@ typedef struct mdoc_block {
     char *text;         /* NUL-terminated UTF-8 */
     txt_mark *bold;     /* bold byte ranges within text (strong and links) */
     int nbold;
+    int cont;           /* 1: the rest of the list item before it (an image came between) */
+    char *src;          /* MDOC_IMAGE: "media/x.png"; NULL otherwise */
+    char *title;        /* MDOC_IMAGE: its title (the caption), "" when none */
 } mdoc_block;
 
 typedef struct mdoc_link {

@@ -28,6 +28,7 @@
 #include "faro.h"
 #include "fsio.h"
 #include "icons.h"
+#include "imgdec.h"
 #include "intl.h"
 #include "lcheck.h"
 #include "lpack.h"
@@ -1486,6 +1487,26 @@ static int check_media_file(content *c, const char *rel, const char *mime)
     return rc;
 }
 
+/* Decodes an image whose signature is right: refuses it over the byte or
+ * pixel bounds (imgdec.h) or when it does not decode, naming the reason.
+ * The kiosk decodes with the same module, so what passes here draws. */
+static void check_image_file(content *c, const char *rel)
+{
+    char *path = join(c->dir, rel), *buf = NULL, why[160];
+    long n = path ? fsio_read(path, IMGDEC_MAX_BYTES, 0, &buf, NULL, 0) : FARO_ENOMEM;
+    uint8_t *px = NULL;
+    int w, h;
+    free(path);
+    if (n == FARO_ELIMIT)
+        add(c, rel, 0, "image file too big (more than %u bytes)", IMGDEC_MAX_BYTES);
+    else if (n < 0)
+        add(c, rel, 0, "cannot read the image");
+    else if (imgdec_decode(buf, (size_t)n, 1, &px, &w, &h, why, sizeof why) != 0)
+        add(c, rel, 0, "%s", why);
+    free(px);
+    free(buf);
+}
+
 /* Lists media/.  A bad image (too big, wrong signature) is reported and
  * still listed, so that articles showing it are not also told it is
  * missing; its own problem is enough to stop the build. */
@@ -1505,7 +1526,8 @@ static void load_media(content *c)
             free(rel);
             continue;
         }
-        check_media_file(c, rel, media_mime(names[i]));
+        if (check_media_file(c, rel, media_mime(names[i])) == 0)
+            check_image_file(c, rel);
         c->media[c->nmedia++] = rel;
     }
     free_names(names, n);

@@ -12,6 +12,7 @@
 #include "script.h"
 #include "faro.h"
 #include "gfx.h"
+#include "image.h"
 #include "privacy.h"
 
 #include <stdio.h>
@@ -171,7 +172,7 @@ static int expect_text(script_host *h, const char *text, int need_visible)
 
 static int screenshot(script_host *h, const char *path, char *err, size_t errlen)
 {
-    if (gfx_draw(h->r, h->txt, app_tree(h->a)) != 0) {
+    if (gfx_draw_img(h->r, h->txt, app_images(h->a), app_tree(h->a)) != 0) {
         snprintf(err, errlen, "screenshot: drawing failed");
         return FARO_EIO;
     }
@@ -259,6 +260,10 @@ static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err
         if (ms < 0 || !h->sync_wait || h->sync_wait(h, ms) != 0)
             return fail(err, errlen, path, line, "no pack arrived from a mirror within %s", a1);
         advance(h, FRAME_MS);
+    } else if (!strcmp(op, "wait-images") && c->argc <= 2) {
+        long ms = a1 ? parse_duration(a1) : 10000;
+        if (ms < 0 || img_wait(app_images(h->a), ms) != 0)
+            return fail(err, errlen, path, line, "pictures still decoding after %s", a1 ? a1 : "10s");
     } else if ((!strcmp(op, "expect") || !strcmp(op, "expect-visible")) && c->argc == 2) {
         if (expect_text(h, a1, op[6] == '-') != 0)
             return fail(err, errlen, path, line, "expected \"%s\" on screen", a1);

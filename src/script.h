@@ -13,6 +13,8 @@
  *   wait N[ms|s]          let N of virtual time pass (animations and idle reset run)
  *   wait-usb N[ms|s]      wait (real time, at most N) until a USB stick has been handled
  *   wait-sync N[ms|s]     poll the mirrors now and wait (real time) until a pack is installed
+ *   wait-images [N]       wait (real time, at most N, default 10s) until the pictures
+ *                         asked for are decoded (screenshots then show them)
  *   expect "Text"         some widget on this screen shows Text (substring)
  *   expect-visible "Text" ... and it is inside the visible area
  *   expect-not "Text"     no widget shows Text

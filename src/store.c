@@ -915,5 +915,38 @@ int store_coverage_get(store *s, const char *lang, store_coverage *out, char *er
     for (int k = 0; k < REC_NKINDS && rc == 0; k++)
         for (int p = 0; p < s->npacks && rc == 0; p++)
             rc = coverage_pack(s, p, &rec_kinds[k], lang, out, err, errlen);
+
+/* ---------------------------------------------------------------- media */
+
+int store_media(store *s, const char *name, void **bytes, size_t *len, char *err, size_t errlen)
+{
+    int rc = FARO_ENOTFOUND;
+    *bytes = NULL;
+    *len = 0;
+    for (int i = 0; s && i < s->npacks && rc == FARO_ENOTFOUND; i++)
+        rc = pack_media_get(s->packs[i].p, name, bytes, len, NULL, 0, err, errlen);
+    if (rc == FARO_ENOTFOUND)
+        faro_fail(err, errlen, rc, "%s: not in any pack", name);
+    return rc;
+}
+
+typedef struct media_walk { store_media_fn *fn; void *user; int stop; } media_walk;
+
+static int media_row(void *user, const char *name, const char *mime, size_t len)
+{
+    media_walk *w = user;
+    (void)len;
+    if (strncmp(mime, "image/", 6) != 0)
+        return 0;
+    w->stop = w->fn(w->user, name);
+    return w->stop;
+}
+
+int store_each_image(store *s, store_media_fn *fn, void *user, char *err, size_t errlen)
+{
+    media_walk w = { fn, user, 0 };
+    int rc = 0;
+    for (int i = 0; s && i < s->npacks && rc == 0 && !w.stop; i++)
+        rc = pack_media_list(s->packs[i].p, media_row, &w, err, errlen);
     return rc;
 }

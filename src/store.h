@@ -179,4 +179,18 @@ int store_coverage_get(store *s, const char *lang, store_coverage *out, char *er
 /* Frees a result (accepts NULL). */
 void store_result_free(store_result *r);
 
+/*
+ * The media row `name` ("media/river.png") of the first pack (precedence
+ * order) that has it: *bytes is malloc'd (the caller frees), *len its size.
+ * Returns 0, FARO_ENOTFOUND (no pack has it), FARO_ENOMEM or FARO_ESQL
+ * with err set.
+ */
+int store_media(store *s, const char *name, void **bytes, size_t *len, char *err, size_t errlen);
+
+/* Calls fn(user, name) for every image in the media tables (every pack,
+ * name order within a pack) until fn returns non-zero.  Returns 0 or a
+ * negative FARO_E* code with err set. */
+typedef int store_media_fn(void *user, const char *name);
+int store_each_image(store *s, store_media_fn *fn, void *user, char *err, size_t errlen);
+
 #endif

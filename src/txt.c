@@ -1569,3 +1569,27 @@ int txt_cache_holds(const txt_ctx *c, const char *needle)
                 return 1;
     return c->key && c->key_cap >= n && memmem(c->key, c->key_cap, needle, n) != NULL;
 }
+
+/* ================================================================== */
+/* the shared texture budget (article pictures, image.c)               */
+/* ================================================================== */
+
+size_t txt_texture_budget(const txt_ctx *c)
+{
+    return c ? c->textures.max_cost : 0;
+}
+
+int txt_texture_lend(txt_ctx *c, size_t bytes)
+{
+    if (!c || bytes > c->textures.max_cost) return FARO_ELIMIT;
+    c->textures.max_cost -= bytes;
+    while (c->textures.tail && c->textures.cost > c->textures.max_cost)
+        cache_remove(&c->textures, c->textures.tail);
+    note_peak(c);
+    return 0;
+}
+
+void txt_texture_repay(txt_ctx *c, size_t bytes)
+{
+    if (c) c->textures.max_cost += bytes;
+}

@@ -142,4 +142,16 @@ int txt_line_texts(txt_ctx *ctx, const txt_params *p, char *out, size_t outlen);
  * a FARO_E* code. */
 int txt_missing_glyphs(txt_ctx *ctx, const txt_params *p);
 
+/*
+ * The texture budget (txt_new's cache_bytes) is shared with the article
+ * pictures (image.c): txt_texture_budget is what the run textures may use
+ * now; txt_texture_lend moves `bytes` of it to the caller, evicting run
+ * textures to fit (call on the UI thread, with the renderer alive), and
+ * returns 0 or FARO_ELIMIT when the budget has less; txt_texture_repay
+ * gives them back.  NULL is allowed (budget 0, lend refused).
+ */
+size_t txt_texture_budget(const txt_ctx *ctx);
+int txt_texture_lend(txt_ctx *ctx, size_t bytes);
+void txt_texture_repay(txt_ctx *ctx, size_t bytes);
+
 #endif

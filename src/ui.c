@@ -321,8 +321,8 @@ int ui_animate(ui_tree *t, uint64_t ms)
 static const char *role_name(int role)
 {
     static const char *names[] = { "?", "panel", "bar", "button", "tile", "item", "chip",
-                                   "heading", "text", "icon", "badge", "rule", "qr" };
-    return (role > 0 && role <= UI_QR) ? names[role] : "?";
+                                   "heading", "text", "icon", "badge", "rule", "qr", "image" };
+    return (role > 0 && role <= UI_IMAGE) ? names[role] : "?";
 }
 
 void ui_dump(const ui_tree *t, FILE *f)

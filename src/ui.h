@@ -23,7 +23,8 @@
 enum ui_role {
     UI_PANEL = 1, UI_BAR, UI_BUTTON, UI_TILE, UI_ITEM, UI_CHIP,
     UI_HEADING, UI_TEXT, UI_ICON, UI_BADGE, UI_RULE,
-    UI_QR               /* a QR code of `text` (drawn square in r) */
+    UI_QR,              /* a QR code of `text` (drawn square in r) */
+    UI_IMAGE            /* a picture: arg = its media name, text = its alt text */
 };
 
 enum ui_style {

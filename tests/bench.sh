@@ -44,6 +44,9 @@ echo "$t0 $t1 $hz" | awk '{ printf "idle_cpu_percent: %.1f %%\n", ($2 - $1) * 10
 
 # scroll_frame_p50_ms / p99: the longest default article, software renderer, 1280x800
 "$BUILD/tools/scrollbench" es scroll_frame
+# image_decode_ms_1mp: a 1-megapixel JPEG decoded and scaled by the picture thread;
+# scroll_frame_p99_img_ms: an article with three such photos, scrolled the same way (tests/tools/imagebench.c)
+"$BUILD/tools/imagebench"
 
 # binary_kb: the kiosk binary, stripped (the default pack is embedded in it)
 strip -o "$T/faro.stripped" "$FARO"

@@ -246,7 +246,11 @@ static void test_selfcheck(state *s)
     CHECK(sig_hash_file(pack, FARO_MAX_PACK_BYTES, hash, err, sizeof err) == 0, "hash: %s", err);
     sig_hash_hex(hash, hex);
     CHECK(state_pack_record(s, "org.example.a", 3, hex) == 0, "record");
-    admin_env e = { .data_dir = data, .font_dir = "assets/fonts", .st = s, .now_s = (long)time(NULL) };
+    store *content = store_new();         /* the default pack's pictures decode */
+    store_add_memory(content, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack), "default",
+                     err, sizeof err);
+    admin_env e = { .data_dir = data, .font_dir = "assets/fonts", .st = s, .now_s = (long)time(NULL),
+                    .content = content };
     int failed = admin_selfcheck(&e, c);
     CHECK(failed == 0, "all pass (%d)", failed);
     for (int i = 0; i < ADMIN_NCHECKS; i++)
@@ -277,6 +281,7 @@ static void test_selfcheck(state *s)
     CHECK_STR(c[ADMIN_CHECK_STORAGE].result_key, "admin.check.storage_fail");
     CHECK(c[ADMIN_CHECK_SIGNATURES].ok == -1 && !strcmp(c[ADMIN_CHECK_SIGNATURES].result_key,
           "admin.check.skipped"), "no state database: not checked");
+    store_free(content);
 }
 
 int main(void)

@@ -1,7 +1,7 @@
 /*
  * screens/layout.c — the layout kit: named sizes, measured text and the
  * blocks screens are made of (bar, paragraph, notice, list item, field,
- * chips, take-away QR).
+ * chips, take-away QR, an article's picture).
  *
  * Every block works the same way: it measures its text with the text
  * engine at the width it will have, adds its widgets to the tree and moves
@@ -10,6 +10,7 @@
  */
 #include "screens/layout.h"
 #include "icons.h"
+#include "image.h"
 #include "log.h"
 
 #include <string.h>
@@ -27,6 +28,7 @@ const lay_sizes SZ = {
     .button_px = 26, .button_inset = 8,
     .field_label_gap = 4, .field_value_px = 28, .field_gap = 18,
     .qr_small = 280, .qr_large = 440, .qr_dense_bytes = 300, .qr_top = 8, .qr_label_gap = 12,
+    .caption_gap = 6,
 };
 
 int lay_dp(const lay *b, int dp) { return ui_dp(b->t, (float)dp); }
@@ -246,6 +248,44 @@ void lay_take_away(lay *b, const char *label, const char *payload)
                     .text = payload, .name = label };
     ui_add(b->t, &q);
     b->y += size + lay_dp(b, SZ.gap);
+}
+
+/* The picture's box: its display size when its header could be read, else
+ * the column's width and the height of its alt text in a frame. */
+static ui_rect picture_box(lay *b, const ui_widget *wd, const lay_pic *pic)
+{
+    int cw = lay_content_w(b), w = 0, h = 0;
+    img_box box = { cw, b->H - lay_dp(b, SZ.bar_h) - lay_dp(b, 2 * SZ.margin), lay_dp(b, 1000) / 1000.0f };
+    ui_rect r = { lay_dp(b, SZ.margin), b->y, cw, 0 };
+    if (img_place(b->e->img, b->e->st, pic->src, &box, &w, &h, NULL, 0) != IMG_FAILED) {
+        r.w = w;
+        r.h = h;
+        return r;
+    }
+    txt_params p;
+    int tw = 0, th = 0;
+    ui_text_params(wd, &p);
+    p.width = cw - wd->px;              /* gfx insets the alt text by px / 2 a side */
+    txt_measure(b->e->txt, &p, &tw, &th);
+    r.h = th + wd->px;
+    return r;
+}
+
+void lay_picture(lay *b, const lay_pic *pic)
+{
+    lay_font f = { .style = UI_S_CARD, .px = SZ.px_note };
+    ui_widget wd = text_widget(b, -1, &f, pic->alt ? pic->alt : "", (ui_rect){ 0 });
+    wd.role = UI_IMAGE;
+    wd.arg = pic->src;
+    wd.r = picture_box(b, &wd, pic);
+    ui_add(b->t, &wd);
+    b->y += wd.r.h;
+    if (pic->caption && *pic->caption) {
+        lay_font cf = { .style = UI_S_MUTED, .px = SZ.px_small };
+        b->y += lay_dp(b, SZ.caption_gap);
+        b->y += lay_text(b, -1, &cf, pic->caption, lay_dp(b, SZ.margin), b->y, lay_content_w(b));
+    }
+    b->y += lay_dp(b, SZ.gap);
 }
 
 void lay_chip_row(lay *b, const lay_chips *c)

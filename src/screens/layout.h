@@ -30,6 +30,7 @@ typedef struct lay_sizes {
     int button_px, button_inset;
     int field_label_gap, field_value_px, field_gap;
     int qr_small, qr_large, qr_dense_bytes, qr_top, qr_label_gap;
+    int caption_gap;
 } lay_sizes;
 
 extern const lay_sizes SZ;
@@ -147,6 +148,15 @@ void lay_field(lay *b, const char *label, const char *value, int ltr_value);
 
 /* A QR code to take away, with a line saying what it is for. */
 void lay_take_away(lay *b, const char *label, const char *payload);
+
+/* An article's picture (image.h decides its size: the column, at most 2x
+ * its pixels, at most the view's height): a UI_IMAGE widget whose text is
+ * the alt text and whose arg is the media name, then the caption below.
+ * A picture that cannot be shown is a frame with its alt text. */
+typedef struct lay_pic {
+    const char *src, *alt, *caption;    /* caption may be NULL or "" */
+} lay_pic;
+void lay_picture(lay *b, const lay_pic *pic);
 
 /* Chips that wrap like words (directory kinds, console tabs); moves the cursor below. */
 typedef struct lay_chips {

@@ -4,8 +4,8 @@
  *
  * A reader's way through the content: one tap on their language, one on a
  * topic, one on an article.  The article is Markdown from the store, laid
- * out block by block, with its "See also" links as large buttons and a QR
- * code of its text to take away.  Every word comes from the store or the
+ * out block by block (its pictures too, lay_picture), with its "See also"
+ * links as large buttons and a QR code of its text to take away.  Every word comes from the store or the
  * locale.
  */
 #include "screens/layout.h"
@@ -174,13 +174,16 @@ static void md_list_item(lay *b, const mdoc_block *blk)
     int x = lay_dp(b, SZ.margin), w = lay_content_w(b);
     int indent = lay_dp(b, S.li_indent) * (blk->depth > 0 ? blk->depth : 1);
     char mark[16];
-    if (blk->ordinal)
+    if (blk->cont)
+        mark[0] = 0;
+    else if (blk->ordinal)
         snprintf(mark, sizeof mark, "%d.", blk->ordinal);
     else
         snprintf(mark, sizeof mark, "•");
     lay_font mf = { .style = UI_S_ACCENT, .px = SZ.px_body, .bold = 1, .lines = 1 };
     lay_font tf = { .style = UI_S_TEXT, .px = SZ.px_body, .marks = blk->bold, .nmarks = blk->nbold };
-    lay_text(b, -1, &mf, mark, x + indent - lay_dp(b, S.li_indent), b->y, lay_dp(b, S.li_mark_w));
+    if (*mark)
+        lay_text(b, -1, &mf, mark, x + indent - lay_dp(b, S.li_indent), b->y, lay_dp(b, S.li_mark_w));
     b->y += lay_text(b, -1, &tf, blk->text, x + indent, b->y, w - indent) + lay_dp(b, S.li_gap);
 }
 
@@ -206,6 +209,9 @@ static void md_block(lay *b, const mdoc_block *blk)
         b->y += lay_dp(b, S.rule_advance);
         break;
     case MDOC_QUOTE: lay_notice(b, blk->text, UI_S_CARD); break;
+    case MDOC_IMAGE:
+        lay_picture(b, &(lay_pic){ .src = blk->src, .alt = blk->text, .caption = blk->title });
+        break;
     default:
         b->y += lay_text(b, -1, &body, blk->text, x, b->y, w) + lay_dp(b, S.para_gap);
         break;

@@ -156,6 +156,7 @@ typedef struct screen_env {
     const visit *visit;                 /* query, keyboard, nationality, console; may be NULL */
     const console_env *console;         /* may be NULL */
     const cfg *cfg;                     /* the SOS screen's numbers; may be NULL */
+    struct img_ctx *img;                /* article pictures (image.h); may be NULL */
 } screen_env;
 
 /* ---- what a tap asks for ---- */
