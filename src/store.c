@@ -915,6 +915,8 @@ int store_coverage_get(store *s, const char *lang, store_coverage *out, char *er
     for (int k = 0; k < REC_NKINDS && rc == 0; k++)
         for (int p = 0; p < s->npacks && rc == 0; p++)
             rc = coverage_pack(s, p, &rec_kinds[k], lang, out, err, errlen);
+    return rc;
+}
 
 /* ---------------------------------------------------------------- media */
 
