@@ -60,7 +60,7 @@ ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
 
 MAINS      := src/main.c src/faro_pack.c
 KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c qr.c screens.c shelf.c \
-                script.c search.c sync.c txt.c ui.c usb.c) src/screens/*.c)
+                script.c search.c speech.c sync.c txt.c ui.c usb.c) src/screens/*.c)
 TOOL_SRC   := $(wildcard $(addprefix src/,csv.c keypack.c lcheck.c pack_build.c publish.c sig_sign.c))
 COMMON_SRC := $(filter-out $(MAINS) $(KIOSK_SRC) $(TOOL_SRC),$(wildcard src/*.c))
 LIBSRC     := $(COMMON_SRC) $(KIOSK_SRC) $(TOOL_SRC)
