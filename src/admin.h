@@ -108,7 +108,7 @@ int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t
 /* ---- self-check ---- */
 
 enum admin_check_id {
-    ADMIN_CHECK_STORAGE, ADMIN_CHECK_SIGNATURES, ADMIN_CHECK_FONTS, ADMIN_CHECK_CLOCK,
+    ADMIN_CHECK_STORAGE, ADMIN_CHECK_SIGNATURES, ADMIN_CHECK_FONTS, ADMIN_CHECK_CLOCK, ADMIN_CHECK_SPEECH,
     ADMIN_NCHECKS
 };
 
@@ -124,17 +124,21 @@ typedef struct admin_env {
     const char *font_dir;      /* the text engine's fonts */
     state *st;                 /* pack hashes recorded at install; may be NULL */
     long now_s;
+    struct speech *speech;     /* the voice; NULL: speech not checked */
 } admin_env;
 
 /*
- * Runs the four checks into out[ADMIN_NCHECKS] (in enum order):
+ * Runs the five checks into out[ADMIN_NCHECKS] (in enum order):
  *   storage     write + fsync + remove a probe file in data_dir;
  *   signatures  every installed pack (data_dir/packs/<id>.faro) still has the
  *               BLAKE2b-512 hash that was recorded when its signature was
  *               verified (state_pack_seen): a changed byte fails; without a
  *               state database: not checked;
  *   fonts       every font file the text engine needs is in font_dir;
- *   clock       later than this program's build date, earlier than 2100.
+ *   clock       later than this program's build date, earlier than 2100;
+ *   speech      the voice met no fault so far (speech_status: no espeak-ng,
+ *               no audio device, a language without its voice, a corrupt
+ *               recording; detail: what); without a voice: not checked.
  * Returns the number of failed checks (0: admin.check.all_ok).
  */
 int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS]);
