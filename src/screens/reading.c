@@ -33,7 +33,7 @@ static const struct {
     int see_also_top, take_away_top, take_away_gap;
     int listen_h, listen_icon, listen_px, novoice_px, novoice_bottom;
 } S = {
-    .listen_h = 104, .listen_icon = 64, .listen_px = 28, .novoice_px = 17, .novoice_bottom = 6,
+    .listen_h = 104, .listen_icon = 64, .listen_px = 28, .novoice_px = 20, .novoice_bottom = 6,
     .head_h = 190, .head_icon_top = 28, .head_icon = 64, .title_x = 80, .title_top = 34, .title_px = 44,
     .prompt_top = 112, .prompt_h = 64, .prompt_px = 24,
     .wide4 = 1000, .wide3 = 600, .lang_h = 104, .lang_px = 34, .lang_inset = 8,
