@@ -44,10 +44,10 @@ DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev liby
         libicu-dev libsodium-dev libcurl4-openssl-dev libmd4c-dev libqrencode-dev \
         libopusfile-dev libogg-dev espeak-ng
 TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core strace \
-             opus-tools sox
+             opus-tools sox espeak-ng
 TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/Xvfb /usr/bin/minisign \
               /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth /usr/bin/strace \
-              /usr/bin/opusenc /usr/bin/sox
+              /usr/bin/opusenc /usr/bin/sox /usr/bin/espeak-ng
 
 WARN     := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 DEFS     := -D_GNU_SOURCE -Isrc

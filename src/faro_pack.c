@@ -62,7 +62,8 @@ static void usage(FILE *f)
             "       faro-pack --version\n");
 }
 
-/* Prints the kept messages, then how many were not shown. */
+/* Prints the kept messages, then how many were not shown, then the notes
+ * (recordings' lengths and audio coverage, when the folder has audio/). */
 static void print_report(const lint_report *rep, const char *dir)
 {
     for (int i = 0; i < lint_report_kept(rep); i++)
@@ -70,6 +71,8 @@ static void print_report(const lint_report *rep, const char *dir)
     int hidden = lint_report_count(rep) - lint_report_kept(rep);
     if (hidden > 0)
         printf("%s: %d more problems not shown\n", dir, hidden);
+    for (int i = 0; i < lint_report_notes(rep); i++)
+        printf("%s\n", lint_report_note(rep, i));
 }
 
 static int cmd_lint(int argc, char **argv)

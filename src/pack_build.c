@@ -28,7 +28,9 @@
 #include "intl.h"
 #include "lcheck.h"
 #include "lpack.h"
+#include "ogg.h"
 #include "schema.h"
+#include "voices.h"
 #include "yml.h"
 
 #include <dirent.h>
@@ -61,6 +63,8 @@ struct lint_report {
     lint_msg *msgs;
     int kept, cap;
     int count;
+    char **notes;       /* what lint tells besides problems (audio: durations, coverage) */
+    int nnotes, cap_notes;
 };
 
 lint_report *lint_report_new(void)
@@ -77,6 +81,9 @@ void lint_report_free(lint_report *rep)
         free(rep->msgs[i].msg);
     }
     free(rep->msgs);
+    for (int i = 0; i < rep->nnotes; i++)
+        free(rep->notes[i]);
+    free(rep->notes);
     free(rep);
 }
 
@@ -139,6 +146,40 @@ static void report_add(lint_report *rep, const char *file, int line, const char 
     va_start(ap, fmt);
     report_vadd(rep, file, line, column, fmt, ap);
     va_end(ap);
+}
+
+int lint_report_notes(const lint_report *rep)
+{
+    return rep ? rep->nnotes : 0;
+}
+
+const char *lint_report_note(const lint_report *rep, int i)
+{
+    return rep && i >= 0 && i < rep->nnotes ? rep->notes[i] : NULL;
+}
+
+/* Keeps one note (not a problem: the count stays); out of memory loses it. */
+static void report_note(lint_report *rep, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void report_note(lint_report *rep, const char *fmt, ...)
+{
+    char line[FARO_MAX_ERRLEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (rep->nnotes >= LINT_MAX_MESSAGES)
+        return;
+    if (rep->nnotes == rep->cap_notes) {
+        int cap = rep->cap_notes ? rep->cap_notes * 2 : 16;
+        char **n = realloc(rep->notes, (size_t)cap * sizeof *n);
+        if (!n)
+            return;
+        rep->notes = n;
+        rep->cap_notes = cap;
+    }
+    if ((rep->notes[rep->nnotes] = strdup(line)) != NULL)
+        rep->nnotes++;
 }
 
 static int msg_cmp(const void *a, const void *b)
@@ -358,6 +399,15 @@ static const char *const svc_col_names[NCOLS] = {
 static const int svc_required[] = { COL_ID, COL_KIND, COL_NAME, COL_COUNTRY, COL_COST,
                                     COL_VERIFIED, COL_EXAMPLE };
 
+/* audio/<lang>/<kind>-<id>.opus files that probed well (see load_audio). */
+typedef struct {
+    char **files;                   /* "audio/<lang>/<kind>-<id>.opus", in folder order */
+    char (*langs)[FARO_MAX_LANG_LEN + 1];
+    int n, cap;
+    int present;                    /* the folder has audio/ */
+    double seconds[FARO_MAX_LANGS]; /* recorded length per pack language */
+} recordings;
+
 typedef struct {
     const char *dir;
     lint_report *rep;
@@ -384,6 +434,7 @@ typedef struct {
     char **media;                   /* "media/<file>", sorted; "locales/<lang>.yaml" in a locale pack */
     int nmedia, cap_media;
     int is_locale;                  /* pack.yaml type: locale (see load_locales) */
+    recordings audio;               /* audio/ (see load_audio) */
 } content;
 
 static void add(content *c, const char *file, int line, const char *fmt, ...)
@@ -1700,6 +1751,216 @@ static void load_locales(content *c)
 }
 
 /* ------------------------------------------------------------------ */
+/* audio/<lang>/<kind>-<id>.opus: recorded voices                      */
+
+static const char *const audio_kinds[] = { "article", "topic", "service" };
+#define AUDIO_NKINDS 3
+#define AUDIO_LAYOUT "audio/<lang>/ holds article-<id>.opus, topic-<id>.opus and service-<id>.opus"
+
+/* Splits "<kind>-<id>.opus" into its kind (index into audio_kinds) and id
+ * (into id[], FARO_MAX_ID_LEN + 1 bytes); -1 when the name is not that. */
+static int recording_name(const char *name, char *id)
+{
+    size_t n = strlen(name);
+    if (n <= 5 || strcmp(name + n - 5, ".opus") != 0)
+        return -1;
+    for (int k = 0; k < AUDIO_NKINDS; k++) {
+        size_t kn = strlen(audio_kinds[k]);
+        if (strncmp(name, audio_kinds[k], kn) != 0 || name[kn] != '-')
+            continue;
+        size_t idn = n - 5 - kn - 1;
+        if (idn == 0 || idn > FARO_MAX_ID_LEN)
+            return -1;
+        memcpy(id, name + kn + 1, idn);
+        id[idn] = 0;
+        return valid_id(id) ? k : -1;
+    }
+    return -1;
+}
+
+/* A service has words in language i when it is a complete language or
+ * its row gives a name or notes for it (the rule write_services follows). */
+static int service_has_lang(const content *c, int row, int i)
+{
+    if (i < c->nrequired)
+        return 1;
+    const char *name = csv_field(c->services, row, c->name_col[i]);
+    const char *notes = csv_field(c->services, row, c->notes_col[i]);
+    return (name && *name) || (notes && *notes);
+}
+
+/* 1 when item (kind, id) has text in pack language i, 0 when it has none
+ * there, -1 when the id does not exist. */
+static int item_has_lang(content *c, int kind, const char *id, int i)
+{
+    if (kind == 0) {
+        const article *a = find_article(c, id);
+        if (!a)
+            return -1;
+        for (int k = 0; k < a->nfiles; k++)
+            if (strcmp(a->files[k].lang, c->langs[i]) == 0)
+                return 1;
+        return 0;
+    }
+    if (kind == 1) {
+        int t = find_topic(c, id);
+        return t < 0 ? -1 : yml_get_str(yml_get(c->topics[t].node, "title"), c->langs[i], NULL) != NULL;
+    }
+    int row = find_service(c, id);
+    return row < 0 ? -1 : service_has_lang(c, row, i);
+}
+
+/* Keeps one good recording (its name and language) for the writer. */
+static void keep_recording(content *c, char *rel, int lang)
+{
+    if (c->audio.n == c->audio.cap) {
+        int cap = c->audio.cap ? c->audio.cap * 2 : 16;
+        char **f = realloc(c->audio.files, (size_t)cap * sizeof *f);
+        if (f)
+            c->audio.files = f;
+        void *l = f ? realloc(c->audio.langs, (size_t)cap * sizeof *c->audio.langs) : NULL;
+        if (!l) {
+            c->fatal = FARO_ENOMEM;
+            free(rel);
+            return;
+        }
+        c->audio.langs = l;
+        c->audio.cap = cap;
+    }
+    snprintf(c->audio.langs[c->audio.n], sizeof c->audio.langs[0], "%s", c->langs[lang]);
+    c->audio.files[c->audio.n++] = rel;
+}
+
+/* Reads and decodes one recording; a note with its length when good. */
+static int probe_recording(content *c, const char *rel, double *seconds)
+{
+    char *path = join(c->dir, rel), *buf = NULL, err[FARO_MAX_ERRLEN] = "";
+    long n = path ? fsio_read(path, OGG_MAX_BYTES, 0, &buf, NULL, 0) : FARO_ENOMEM;
+    int channels = 0, rc = -1;
+    free(path);
+    if (n == FARO_ELIMIT)
+        add(c, rel, 0, "file too big (more than %u bytes)", OGG_MAX_BYTES);
+    else if (n < 0)
+        add(c, rel, 0, "cannot read: %s", strerror(errno));
+    else if (ogg_probe(buf, (size_t)n, seconds, &channels, err, sizeof err) != 0)
+        add(c, rel, 0, "%s", err);
+    else {
+        report_note(c->rep, "%s: %.2f s, %s", rel, *seconds, channels == 1 ? "mono" : "stereo");
+        rc = 0;
+    }
+    free(buf);
+    return rc;
+}
+
+/* Checks audio/<lang>/<name>: its name, that its item exists in that
+ * language, and the recording itself. */
+static void check_recording(content *c, int lang, const char *name)
+{
+    char id[FARO_MAX_ID_LEN + 1], *rel = malloc(strlen(c->langs[lang]) + strlen(name) + 8);
+    double seconds = 0;
+    if (!rel) {
+        c->fatal = FARO_ENOMEM;
+        return;
+    }
+    sprintf(rel, "audio/%s/%s", c->langs[lang], name);
+    int kind = recording_name(name, id), has = kind < 0 ? 0 : item_has_lang(c, kind, id, lang);
+    if (kind < 0 || is_dir(c, rel))
+        add(c, rel, 0, "unexpected file (" AUDIO_LAYOUT ")");
+    else if (has < 0)
+        add(c, rel, 0, "a recording for unknown %s '%s'", audio_kinds[kind], id);
+    else if (has == 0)
+        add(c, rel, 0, "%s '%s' has no text in '%s' to record", audio_kinds[kind], id, c->langs[lang]);
+    else if (probe_recording(c, rel, &seconds) == 0) {
+        c->audio.seconds[lang] += seconds;
+        keep_recording(c, rel, lang);
+        return;
+    }
+    free(rel);
+}
+
+/* Checks one audio/<lang>/ folder. */
+static void load_audio_lang(content *c, const char *lang)
+{
+    char rel[FARO_MAX_ERRLEN];
+    int n = 0, i = lang_index(c, lang);
+    snprintf(rel, sizeof rel, "audio/%s", lang);
+    if (!is_dir(c, rel)) {
+        add(c, rel, 0, "unexpected file (audio/ holds one folder per pack language)");
+        return;
+    }
+    if (i < 0) {
+        add(c, rel, 0, "language '%s' is not in pack.yaml languages", lang);
+        return;
+    }
+    char **names = list_dir(c, rel, &n);
+    for (int k = 0; k < n && !c->fatal; k++)
+        check_recording(c, i, names[k]);
+    free_names(names, n);
+}
+
+/* Items (articles, topic titles, service names) with text in language i,
+ * per kind. */
+static void count_items(content *c, int i, int items[AUDIO_NKINDS])
+{
+    items[0] = items[1] = items[2] = 0;
+    for (int a = 0; a < c->narticles; a++)
+        items[0] += item_has_lang(c, 0, c->articles[a].id, i) == 1;
+    for (int t = 0; t < c->ntopics; t++)
+        items[1] += c->topics[t].id && item_has_lang(c, 1, c->topics[t].id, i) == 1;
+    for (int r = 1; c->services && r < csv_rows(c->services); r++)
+        items[2] += service_has_lang(c, r, i);
+}
+
+/* Recordings kept for language i, per kind. */
+static void count_recorded(const content *c, int i, int rec[AUDIO_NKINDS])
+{
+    size_t skip = strlen("audio/") + strlen(c->langs[i]) + 1;
+    rec[0] = rec[1] = rec[2] = 0;
+    for (int k = 0; k < c->audio.n; k++)
+        for (int kind = 0; kind < AUDIO_NKINDS && strcmp(c->audio.langs[k], c->langs[i]) == 0; kind++)
+            rec[kind] += strncmp(c->audio.files[k] + skip, audio_kinds[kind], strlen(audio_kinds[kind])) == 0;
+}
+
+/* One note per pack language: recorded, synthetic and voiceless items. */
+static void note_coverage(content *c)
+{
+    for (int i = 0; i < c->nlangs; i++) {
+        int items[AUDIO_NKINDS], rec[AUDIO_NKINDS];
+        count_items(c, i, items);
+        count_recorded(c, i, rec);
+        int total = items[0] + items[1] + items[2], recorded = rec[0] + rec[1] + rec[2];
+        const char *voice = voices_espeak(c->langs[i]);
+        char synth[FARO_MAX_LANG_LEN + 48];
+        snprintf(synth, sizeof synth, voice ? "%d synthetic (espeak-ng voice %s)" : "%d synthetic (no voice)",
+                 voice ? total - recorded : 0, voice ? voice : "");
+        report_note(c->rep, "audio %s: %d of %d recorded (articles %d/%d, topics %d/%d, services %d/%d, "
+                    "%.1f s), %s, %d without a voice", c->langs[i], recorded, total, rec[0], items[0],
+                    rec[1], items[1], rec[2], items[2], c->audio.seconds[i], synth,
+                    voice ? 0 : total - recorded);
+    }
+}
+
+/* Lists audio/ (when there is one): every recording checked, then the
+ * coverage of each pack language noted. */
+static void load_audio(content *c)
+{
+    int n = 0;
+    if (c->fatal || !rel_exists(c, "audio"))
+        return;
+    c->audio.present = 1;
+    if (!is_dir(c, "audio")) {
+        add(c, "audio", 0, "not a folder (audio/ holds one folder per pack language)");
+        return;
+    }
+    char **names = list_dir(c, "audio", &n);
+    for (int i = 0; i < n && !c->fatal; i++)
+        load_audio_lang(c, names[i]);
+    free_names(names, n);
+    if (c->langs_known)
+        note_coverage(c);
+}
+
+/* ------------------------------------------------------------------ */
 /* Loading and freeing the model                                       */
 
 static void content_free(content *c)
@@ -1723,6 +1984,8 @@ static void content_free(content *c)
     free(c->svc_lines);
     free(c->svc_index);
     free_names(c->media, c->nmedia);
+    free_names(c->audio.files, c->audio.n);
+    free(c->audio.langs);
 }
 
 /* Loads and checks everything; returns 0 or a fatal FARO_E* code. */
@@ -1747,6 +2010,7 @@ static int content_load(content *c, const char *dir, lint_report *rep, char *err
     load_media(c);
     for (int i = 0; i < c->narticles && !c->fatal; i++)
         check_article(c, &c->articles[i]);
+    load_audio(c);
     report_sort(rep);
     if (c->fatal)
         snprintf(err, errlen, "%s: out of memory", dir);
@@ -1972,6 +2236,27 @@ static void write_media(writer *w, const content *c)
     }
 }
 
+/* Stores every recording lint kept as media, mime audio/ogg, under its
+ * own name ("audio/<lang>/<kind>-<id>.opus"). */
+static void write_audio(writer *w, const content *c)
+{
+    w_prepare(w, "INSERT INTO media(name, mime, data) VALUES(?1, 'audio/ogg', ?2)");
+    for (int i = 0; i < c->audio.n && w->rc == 0; i++) {
+        char *path = join(c->dir, c->audio.files[i]), *data = NULL;
+        long n = path ? fsio_read(path, OGG_MAX_BYTES, 0, &data, w->err, w->errlen) : FARO_ENOMEM;
+        free(path);
+        if (n < 0) {
+            w->rc = n == FARO_ENOMEM ? FARO_ENOMEM : FARO_EIO;
+            break;
+        }
+        sqlite3_bind_text(w->st, 1, c->audio.files[i], -1, SQLITE_STATIC);
+        sqlite3_bind_blob(w->st, 2, data, (int)n, free);
+        if (sqlite3_step(w->st) != SQLITE_DONE)
+            w_fail(w, "cannot write the pack");
+        sqlite3_reset(w->st);
+    }
+}
+
 /* Writes the whole pack to `path` (which must not exist). */
 static int write_pack(const content *c, const char *path, char *err, size_t errlen)
 {
@@ -1986,6 +2271,7 @@ static int write_pack(const content *c, const char *path, char *err, size_t errl
     write_articles(&w, c);
     write_services(&w, c);
     write_media(&w, c);
+    write_audio(&w, c);
     sqlite3_finalize(w.st);
     w_exec(&w, "COMMIT; VACUUM;");
     if (sqlite3_close(w.db) != SQLITE_OK && w.rc == 0) {

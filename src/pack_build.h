@@ -3,7 +3,8 @@
  *
  * A content folder is described in content/FORMAT.md: pack.yaml,
  * topics.yaml, articles/<id>/<lang>.md, services.csv (or services.yaml
- * with the same fields, one mapping per service), media/.  Lint loads
+ * with the same fields, one mapping per service), media/, audio/ (recorded
+ * voices: audio/<lang>/{article,topic,service}-<id>.opus, Ogg Opus).  Lint loads
  * all of it, checks everything it can and collects every problem as one
  * line "FILE:LINE: reason" (FILE relative to the folder; "FILE: reason"
  * when the problem belongs to the whole file or folder, and
@@ -14,7 +15,8 @@
  * languages, title.<lang>, created, expires when given), topics and
  * topic_text, articles and article_text (body = the Markdown as written),
  * services and service_text (one row per pack language), media (name is the
- * path as articles write it, e.g. "media/river.png").
+ * path as articles write it, e.g. "media/river.png"; a recording is stored
+ * under its path too, "audio/es/article-x.opus", mime audio/ogg).
  */
 #ifndef FARO_PACK_BUILD_H
 #define FARO_PACK_BUILD_H
@@ -37,6 +39,15 @@ int lint_report_kept(const lint_report *rep);
 const char *lint_report_at(const lint_report *rep, int i);
 
 #define LINT_MAX_MESSAGES 1000
+
+/* Number of notes kept (at most LINT_MAX_MESSAGES) and the i-th one (owned
+ * by the report; NULL when out of range).  Notes are what lint tells that
+ * is not a problem, in the order found: for a folder with audio/, one line
+ * per good recording ("audio/es/article-x.opus: 1.50 s, mono") and then one
+ * per pack language ("audio es: 1 of 8 recorded (...), 7 synthetic (...),
+ * 0 without a voice").  They never count as problems. */
+int lint_report_notes(const lint_report *rep);
+const char *lint_report_note(const lint_report *rep, int i);
 
 /*
  * Lints the content folder `dir`, adding every problem to `rep`.  Returns

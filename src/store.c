@@ -817,3 +817,102 @@ int store_pack_count(const store *s)
 {
     return s ? s->npacks : 0;
 }
+
+/* ---------------------------------------------------------------- recordings */
+
+/* The recording kinds, their id lookup and their tables (content/FORMAT.md:
+ * audio/<lang>/<kind>-<id>.opus). */
+static const struct rec_kind {
+    const char *kind;
+    int has_q;
+    const char *sql;    /* ?1 lang: each item with text in it, and whether recorded */
+} rec_kinds[] = {
+#define REC_SQL(kind, table, text, col) \
+    "SELECT i.id, EXISTS(SELECT 1 FROM media WHERE name = 'audio/' || ?1 || '/" kind "-' || i.id" \
+    " || '.opus') FROM " table " i WHERE EXISTS(SELECT 1 FROM " text " x WHERE x." col " = i.id" \
+    " AND x.lang = ?1)"
+    { "article", Q_HAS_ARTICLE, REC_SQL("article", "articles", "article_text", "article") },
+    { "topic", Q_HAS_TOPIC, REC_SQL("topic", "topics", "topic_text", "topic") },
+    { "service", Q_HAS_SERVICE, REC_SQL("service", "services", "service_text", "service") },
+#undef REC_SQL
+};
+#define REC_NKINDS ((int)(sizeof rec_kinds / sizeof rec_kinds[0]))
+
+/* 1 when pack p has the id (lookup q), 0 when not, <0 on error. */
+static int pack_has(store *s, int p, int q, const char *id)
+{
+    sqlite3_stmt *st = s->packs[p].q[q];
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    stmt_done(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const struct rec_kind *rec_kind_of(const char *kind)
+{
+    for (int k = 0; kind && k < REC_NKINDS; k++)
+        if (strcmp(rec_kinds[k].kind, kind) == 0)
+            return &rec_kinds[k];
+    return NULL;
+}
+
+int store_recording(store *s, const char *kind, const char *id, const char *lang,
+                    void **bytes, size_t *len, char *err, size_t errlen)
+{
+    const struct rec_kind *k = rec_kind_of(kind);
+    char name[FARO_MAX_ID_LEN + FARO_MAX_LANG_LEN + 32], mime[32];
+    *bytes = NULL;
+    *len = 0;
+    if (!k || !id || !lang || strlen(id) > FARO_MAX_ID_LEN || strlen(lang) > FARO_MAX_LANG_LEN ||
+        strchr(lang, '/'))
+        return faro_fail(err, errlen, FARO_EINVAL, "no such recording kind or name");
+    snprintf(name, sizeof name, "audio/%s/%s-%s.opus", lang, kind, id);
+    for (int p = 0; p < s->npacks; p++) {
+        int has = pack_has(s, p, k->has_q, id);
+        if (has < 0)
+            return sql_fail(s, p, err, errlen);
+        if (!has)
+            continue;               /* the first pack with the item decides */
+        int rc = pack_media_get(s->packs[p].p, name, bytes, len, mime, sizeof mime, err, errlen);
+        if (rc == 0 && strcmp(mime, "audio/ogg") != 0) {
+            free(*bytes);
+            *bytes = NULL;
+            *len = 0;
+            rc = faro_fail(err, errlen, FARO_ENOTFOUND, "%s: '%s' is not audio", s->packs[p].name, name);
+        }
+        return rc;
+    }
+    return faro_fail(err, errlen, FARO_ENOTFOUND, "no %s '%.64s'", kind, id);
+}
+
+/* Adds pack p's unshadowed items of kind k in lang to *cov. */
+static int coverage_pack(store *s, int p, const struct rec_kind *k, const char *lang,
+                         store_coverage *cov, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, hidden = 0;
+    if (sqlite3_prepare_v2(s->packs[p].db, k->sql, -1, &st, NULL) != SQLITE_OK)
+        return sql_fail(s, p, err, errlen);
+    sqlite3_bind_text(st, 1, lang, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((hidden = shadowed(s, p, k->has_q, (const char *)sqlite3_column_text(st, 0))) < 0)
+            break;
+        if (hidden)
+            continue;
+        cov->items++;
+        cov->recorded += sqlite3_column_int(st, 1) != 0;
+    }
+    rc = rc == SQLITE_DONE ? 0 : sql_fail(s, p, err, errlen);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_coverage_get(store *s, const char *lang, store_coverage *out, char *err, size_t errlen)
+{
+    int rc = 0;
+    memset(out, 0, sizeof *out);
+    for (int k = 0; k < REC_NKINDS && rc == 0; k++)
+        for (int p = 0; p < s->npacks && rc == 0; p++)
+            rc = coverage_pack(s, p, &rec_kinds[k], lang, out, err, errlen);
+    return rc;
+}

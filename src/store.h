@@ -150,6 +150,32 @@ int store_each_article_text(store *s, store_article_fn *fn, void *user,
 int store_each_service_text(store *s, store_service_fn *fn, void *user,
                             char *err, size_t errlen);
 
+/*
+ * The recorded voice (Ogg Opus bytes, content/FORMAT.md) for one item in
+ * one language: kind is "article", "topic" or "service".  The recording
+ * comes from the pack whose item is shown (the first pack, in precedence
+ * order, that has that id: site over base over default), so a voice
+ * always matches the words on screen.  Returns 0 with *bytes malloc'd
+ * (the caller frees) and *len set; FARO_ENOTFOUND when no pack has the
+ * item or its pack has no recording for lang; FARO_EINVAL for an unknown
+ * kind or a bad id/lang; FARO_ESQL, FARO_ENOMEM; err says which.
+ */
+int store_recording(store *s, const char *kind, const char *id, const char *lang,
+                    void **bytes, size_t *len, char *err, size_t errlen);
+
+/* How much of the merged view has a recorded voice in one language. */
+typedef struct store_coverage {
+    int items;          /* articles, topics and services with text in lang */
+    int recorded;       /* of those, with a recording in lang */
+} store_coverage;
+
+/*
+ * Counts *out for lang (exact tag, as the packs store it) over the merged
+ * view (shadowed items are not counted).  Runs a few queries per pack: for
+ * the console, never per frame.  Returns 0, or FARO_ESQL with err set.
+ */
+int store_coverage_get(store *s, const char *lang, store_coverage *out, char *err, size_t errlen);
+
 /* Frees a result (accepts NULL). */
 void store_result_free(store_result *r);
 
