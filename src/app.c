@@ -356,14 +356,16 @@ static const char *voice_lang(const app *a)
     return *a->v.lang ? a->v.lang : a->noffered > 0 ? a->offered[0] : "en";
 }
 
-/* The pack's recording of item (kind, id) in lang, when there is one: the
- * one place to wire store_recording (FARO_ENOTFOUND: synthesise). */
+/* The pack's recording of item (kind, id) in lang, when there is one
+ * (FARO_ENOTFOUND: synthesise). */
 static int recorded(app *a, const char *kind, const char *id, const char *lang, void **bytes, size_t *len)
 {
-    (void)a, (void)kind, (void)id, (void)lang;
+    char err[FARO_MAX_ERRLEN];
     *bytes = NULL;
     *len = 0;
-    return FARO_ENOTFOUND;
+    if (!a->st || !id || !*id)
+        return FARO_ENOTFOUND;
+    return store_recording(a->st, kind, id, lang, bytes, len, err, sizeof err);
 }
 
 /* Says text in lang: the recording of (kind, id) first, when kind is given. */

@@ -70,12 +70,14 @@ static void language_head(lay *b)
 }
 
 /* 1 when the kiosk can say something in language code: a synthetic voice
- * (and the synthesiser is there).  Recordings are per item (store_recording);
- * a language voiced by recordings only would be counted here once the
- * store can say that it has any. */
+ * (and the synthesiser is there), or recordings in the packs. */
 static int lang_has_voice(const screen_env *e, const char *code)
 {
-    return voices_espeak(code) != NULL && !e->voice_off;
+    store_coverage cov = { 0 };
+    char err[FARO_MAX_ERRLEN];
+    if (voices_espeak(code) && !e->voice_off)
+        return 1;
+    return store_coverage_get(e->st, code, &cov, err, sizeof err) == 0 && cov.recorded > 0;
 }
 
 /* The large listen control: the ear, and "Listen" in the first languages. */
