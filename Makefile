@@ -169,7 +169,7 @@ cross-arm64: $(BUILD)/faro-pack
 # -fsanitize=thread into $(BUILD)/tsan, runs them, and ends with
 # "N passed, N failed" (a race report fails its test).  Add a threaded
 # module's test to TSAN_TESTS.
-TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy \
+TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy test_speech \
               $(patsubst tests/%.c,%,$(wildcard tests/test_shelf.c))
 TSAN       := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ   := $(LIBSRC:src/%.c=$(BUILD)/tsan/%.o)
