@@ -438,6 +438,11 @@ static void speak_widget(app *a, int i)
     const char *lang = NULL;
     const ui_widget *w = ui_get(a->tree, i);
     ui_spoken(a->tree, i, words, sizeof words, &lang);
+    if (a->v.paused) {                  /* touching something means: say it now */
+        a->v.paused = 0;
+        speech_pause(a->speech, 0);
+        a->dirty = a->keep_scroll = 1;
+    }
     if (*words)
         say(a, lang ? lang : voice_lang(a), words, NULL, NULL);
     sodium_memzero(words, sizeof words);
