@@ -6,12 +6,20 @@
  * last about as long as their words; a stop cuts a long text short; a
  * recording (an Opus tone made here with sox and opusenc) plays instead of
  * synthesis; a missing espeak-ng, a missing voice, a corrupt recording and
- * a missing audio device are each a recorded, non-fatal state.  Waits are
+ * a missing audio device are each a recorded, non-fatal state.  Through
+ * the app with guidance on, a topic whose pack carries a recording opens
+ * with the recording (a tone), another one with synthesis.  Waits are
  * bounded polls of speech_busy, never fixed sleeps.
  */
 #include "check.h"
 #include "faro.h"
 #include "speech.h"
+#include "app.h"
+#include "cfg.h"
+#include "loc.h"
+#include "pack_build.h"
+#include "store.h"
+#include "txt.h"
 
 #include <SDL.h>
 #include <math.h>
@@ -289,6 +297,83 @@ static void test_digits(void)
     CHECK(strlen(out) < 8, "cut at the buffer: %s", out);
 }
 
+/* Taps the widget whose action argument is arg twice (guidance: speak, act). */
+static int open_arg(app *a, const char *arg, uint64_t *clock)
+{
+    ui_tree *t = app_tree(a);
+    for (int i = 0; i < ui_count(t); i++)
+        if (ui_get(t, i)->arg && !strcmp(ui_get(t, i)->arg, arg)) {
+            app_activate(a, i, *clock += 100);
+            app_activate(a, i, *clock += 100);
+            app_tick(a, *clock);
+            return 0;
+        }
+    return -1;
+}
+
+/* Home in Spanish with guidance on, a fresh engine writing to name.raw;
+ * then the topic opens; returns what the device was given. */
+static heard open_topic(app *a, const char *topic, const char *name, char *last, size_t lastlen)
+{
+    char path[512];
+    int rate, channels;
+    uint64_t clock = 1000;
+    speech *s0 = speech_new(NULL);
+    for (int i = 0; i < 8 && app_screen(a) != SCR_LANGUAGE; i++)
+        app_back(a, clock += 100);
+    app_set_speech(a, s0);
+    app_set_guidance(a, 1, clock);
+    CHECK(open_arg(a, "es", &clock) == 0 && app_screen(a) == SCR_HOME, "home by two taps");
+    speech *s = engine(NULL, name, path, sizeof path);
+    app_set_speech(a, s);
+    CHECK(open_arg(a, topic, &clock) == 0 && app_screen(a) == SCR_TOPIC, "topic %s by two taps", topic);
+    wait_drained(s);
+    speech_last(s, last, lastlen);
+    speech_device_format(s, &rate, &channels);
+    app_set_guidance(a, 0, clock);
+    app_set_speech(a, NULL);
+    speech_free(s);
+    speech_free(s0);
+    return listen(path, rate, channels);
+}
+
+static void test_app_recording(void)
+{
+    char err[FARO_MAX_ERRLEN], pack[512], last[SPEECH_LAST_MAX];
+    cfg c;
+    int made = check_sh("cp -R tests/fixtures/content-mini %s/mini && cd %s/mini && mkdir -p audio/es && "
+                        "sox -n -r 48000 -b 16 -c 1 t.wav synth 1.0 sine 440 gain -6 2>/dev/null && "
+                        "opusenc --quiet t.wav audio/es/topic-safety.opus && rm t.wav", dir, dir) == 0;
+    CHECK(made, "a content folder with a recording of the topic \"safety\"");
+    snprintf(pack, sizeof pack, "%s/mini.faro", dir);
+    char folder[300];
+    snprintf(folder, sizeof folder, "%s/mini", dir);
+    lint_report *rep = lint_report_new();
+    CHECK(pack_build_dir(folder, pack, rep, NULL, err, sizeof err) == 0, "built: %s", err);
+    lint_report_free(rep);
+    cfg_defaults(&c);
+    store *st = store_new();
+    loc_set *loc = loc_new();
+    txt_ctx *txt = txt_new("assets/fonts", 8u << 20, err, sizeof err);
+    CHECK(st && store_add_file(st, pack, err, sizeof err) == 0, "store: %s", err);
+    CHECK(loc_load_dir(loc, "locales") > 0 && txt, "locales and fonts");
+    app *a = txt ? app_new(&c, st, loc, txt) : NULL;
+    if (a) {
+        heard h = open_topic(a, "safety", "app_recorded", last, sizeof last);
+        CHECK_CONTAINS(last, "Seguridad");
+        CHECK(h.seconds > 0.85 && h.seconds < 1.15 && fabs(h.crossings_per_s - 880) < 60,
+              "the recording plays: %.2f s, %.0f crossings/s", h.seconds, h.crossings_per_s);
+        h = open_topic(a, "family", "app_synthetic", last, sizeof last);
+        CHECK_CONTAINS(last, "Familia");
+        CHECK(h.voiced > 1000 && fabs(h.crossings_per_s - 880) > 60,
+              "no recording: synthesis (%.2f s, %.0f crossings/s)", h.seconds, h.crossings_per_s);
+    }
+    app_free(a);
+    txt_free(txt);
+    loc_free(loc);
+    store_free(st);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/faro-speech-%d", (int)getpid());
@@ -301,6 +386,7 @@ int main(void)
     test_recording();
     test_missing_program();
     test_missing_voice();
+    test_app_recording();
     test_no_device();
     SDL_Quit();
     check_sh("rm -rf %s", dir);
