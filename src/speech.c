@@ -554,7 +554,8 @@ int speech_enable(speech *s)
 
 /* ---- asking ---- */
 
-/* Replaces the queued request by a new one (under mu); text already prepared. */
+/* Replaces the queued request by a new one (REQ_NONE: none) and drops what
+ * the stream holds; text already prepared, owned from here on. */
 static void queue_request(speech *s, int kind, const char *lang, char *text, void *ogg, size_t len)
 {
     pthread_mutex_lock(&s->mu);
@@ -569,7 +570,7 @@ static void queue_request(speech *s, int kind, const char *lang, char *text, voi
     s->text = text;
     s->ogg = ogg;
     s->ogg_len = len;
-    s->pending = s->started;
+    s->pending = s->started && kind != REQ_NONE;
     s->asked_ns = now_ns();
     s->first_ns = 0;
     pthread_cond_broadcast(&s->cv);
@@ -628,12 +629,7 @@ int speech_play(speech *s, const char *lang, const char *text, const void *ogg, 
 void speech_stop(speech *s)
 {
     if (s)
-        queue_request(s, REQ_NONE, "", NULL, NULL, 0);
-    if (s) {
-        pthread_mutex_lock(&s->mu);
-        s->pending = 0;
-        pthread_mutex_unlock(&s->mu);
-    }
+        queue_request(s, REQ_NONE, "", NULL, NULL, 0);     /* a new generation, nothing queued */
 }
 
 void speech_pause(speech *s, int paused)
