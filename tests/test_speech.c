@@ -318,13 +318,15 @@ static heard open_topic(app *a, const char *topic, const char *name, char *last,
     char path[512];
     int rate, channels;
     uint64_t clock = 1000;
-    speech *s0 = speech_new(NULL);
     for (int i = 0; i < 8 && app_screen(a) != SCR_LANGUAGE; i++)
         app_back(a, clock += 100);
+    speech *s0 = speech_new(NULL);                        /* the way home, heard nowhere we look */
     app_set_speech(a, s0);
     app_set_guidance(a, 1, clock);
     CHECK(open_arg(a, "es", &clock) == 0 && app_screen(a) == SCR_HOME, "home by two taps");
-    speech *s = engine(NULL, name, path, sizeof path);
+    app_set_speech(a, NULL);
+    speech_free(s0);
+    speech *s = engine(NULL, name, path, sizeof path);    /* setenv: no other engine runs now */
     app_set_speech(a, s);
     CHECK(open_arg(a, topic, &clock) == 0 && app_screen(a) == SCR_TOPIC, "topic %s by two taps", topic);
     wait_drained(s);
@@ -333,7 +335,6 @@ static heard open_topic(app *a, const char *topic, const char *name, char *last,
     app_set_guidance(a, 0, clock);
     app_set_speech(a, NULL);
     speech_free(s);
-    speech_free(s0);
     return listen(path, rate, channels);
 }
 
