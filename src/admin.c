@@ -4,7 +4,8 @@
  *
  * The idea: the console is a thin screen over facts this module gathers
  * from the system (statvfs, /proc/uptime, the clock passed in), the store
- * (packs open) and the state database (settings, usage, pack hashes), and
+ * (packs open, how much of them has a recorded or synthetic voice) and
+ * the state database (settings, usage, pack hashes), and
  * it never speaks English: each result is a locale key and a value.
  * Privacy is enforced here, where the data enters: a usage row is a day,
  * a content id and a language tag — anything that is not an id is
@@ -21,6 +22,7 @@
 #include "intl.h"
 #include "sig.h"
 #include "speech.h"
+#include "voices.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -88,6 +90,26 @@ int admin_status_get(store *st, const char *data_dir, long now_s, admin_status *
     }
     copy_packs(st, out, &rc);
     return rc;
+}
+
+int admin_audio_get(store *st, const char *const *langs, int n, admin_audio *out)
+{
+    char err[FARO_MAX_ERRLEN];
+    if (!st)
+        return FARO_EINVAL;
+    for (int i = 0; i < n; i++) {
+        store_coverage cov;
+        int rc = store_coverage_get(st, langs[i], &cov, err, sizeof err);
+        if (rc < 0)
+            return rc;
+        admin_audio *a = &out[i];
+        snprintf(a->lang, sizeof a->lang, "%s", langs[i]);
+        a->items = cov.items;
+        a->recorded = cov.recorded;
+        a->synthetic = voices_espeak(langs[i]) ? cov.items - cov.recorded : 0;
+        a->none = cov.items - cov.recorded - a->synthetic;
+    }
+    return n;
 }
 
 void admin_format_bytes(long long n, char *buf, size_t size)

@@ -43,6 +43,24 @@ typedef struct admin_status {
  */
 int admin_status_get(store *st, const char *data_dir, long now_s, admin_status *out);
 
+/* How one language of the installed content is spoken. */
+typedef struct admin_audio {
+    char lang[FARO_MAX_LANG_LEN + 1];
+    int items;          /* articles, topics and services with text in lang */
+    int recorded;       /* with a recording a pack carries */
+    int synthetic;      /* the rest, when eSpeak NG has a voice for lang (voices.h) */
+    int none;           /* the rest, when it has none (Tigrinya) */
+} admin_audio;
+
+/*
+ * Fills out[0..n) with the audio coverage of each of the n languages over
+ * the packs open in st (recorded first, otherwise synthetic, otherwise
+ * none).  A few queries per pack and language: call it when the Status
+ * tab is built, not per frame.  Returns n, or a negative FARO_E* code
+ * (st NULL: FARO_EINVAL) with the entries filled so far.
+ */
+int admin_audio_get(store *st, const char *const *langs, int n, admin_audio *out);
+
 /* Writes n bytes as "812 MB" / "3.4 GB" (SI units) into buf. */
 void admin_format_bytes(long long n, char *buf, size_t size);
 

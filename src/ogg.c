@@ -57,16 +57,26 @@ static int check_pages(const unsigned char *b, size_t len, char *err, size_t err
     int rc = 0, pages = 0, eos = 0;
     ogg_sync_init(&oy);
     char *buf = ogg_sync_buffer(&oy, (long)len);
-    if (!buf) { ogg_sync_clear(&oy); return faro_fail(err, errlen, FARO_ENOMEM, "out of memory"); }
+    if (!buf) {
+        ogg_sync_clear(&oy);
+        return faro_fail(err, errlen, FARO_ENOMEM, "out of memory");
+    }
     memcpy(buf, b, len);
     ogg_sync_wrote(&oy, (long)len);
     for (;;) {
         int got = ogg_sync_pageout(&oy, &page);
         if (got == 0) break;
-        if (got < 0) { rc = faro_fail(err, errlen, FARO_EINVAL, "corrupt Ogg page (bad checksum or a hole) after page %d", pages); goto done; }
+        if (got < 0) {
+            rc = faro_fail(err, errlen, FARO_EINVAL,
+                           "corrupt Ogg page (bad checksum or a hole) after page %d", pages);
+            goto done;
+        }
         if (pages++ == 0 && ogg_page_bos(&page)) {
             const char *codec = codec_name(page.body, page.body_len);
-            if (strcmp(codec, "Opus") != 0) { rc = faro_fail(err, errlen, FARO_EINVAL, "Ogg %s, not Ogg Opus", codec); goto done; }
+            if (strcmp(codec, "Opus") != 0) {
+                rc = faro_fail(err, errlen, FARO_EINVAL, "Ogg %s, not Ogg Opus", codec);
+                goto done;
+            }
         }
         eos = ogg_page_eos(&page);
     }
@@ -82,7 +92,8 @@ static int check_container(const unsigned char *b, size_t len, char *err, size_t
 {
     if (len == 0) return faro_fail(err, errlen, FARO_EINVAL, "empty file");
     if (len > OGG_MAX_BYTES)
-        return faro_fail(err, errlen, FARO_ELIMIT, "%zu bytes, over the bound of %u bytes", len, OGG_MAX_BYTES);
+        return faro_fail(err, errlen, FARO_ELIMIT, "%zu bytes, over the bound of %u bytes", len,
+                         OGG_MAX_BYTES);
     if (len < 4 || memcmp(b, "OggS", 4) != 0)
         return faro_fail(err, errlen, FARO_EINVAL, "%s, not Ogg Opus", other_format(b, len));
     return check_pages(b, len, err, errlen);
@@ -95,7 +106,8 @@ static int open_opus(const void *bytes, size_t len, OggOpusFile **out, ogg_int64
 {
     int e = 0;
     OggOpusFile *of = op_open_memory(bytes, len, &e);
-    if (!of) return faro_fail(err, errlen, FARO_EINVAL, "not a readable Opus stream (opusfile error %d)", e);
+    if (!of)
+        return faro_fail(err, errlen, FARO_EINVAL, "not a readable Opus stream (opusfile error %d)", e);
     int ch = op_channel_count(of, 0);
     for (int li = 1; li < op_link_count(of); li++)
         if (op_channel_count(of, li) != ch) ch = 0;
@@ -126,10 +138,14 @@ static long long decode_all(OggOpusFile *of, int ch, int16_t *pcm, size_t cap,
     for (;;) {
         int16_t *dst = pcm && cap - done >= OGG_READ_FRAMES ? pcm + done * ch : scratch;
         int got = op_read(of, dst, OGG_READ_FRAMES * ch, NULL);
-        if (got < 0) return faro_fail(err, errlen, FARO_EINVAL, "corrupt audio after %.2f s (opusfile error %d)", (double)done / OGG_RATE, got);
-        if (got == 0) return (long long)done;
+        if (got < 0)
+            return faro_fail(err, errlen, FARO_EINVAL, "corrupt audio after %.2f s (opusfile error %d)",
+                             (double)done / OGG_RATE, got);
+        if (got == 0)
+            return (long long)done;
         if (pcm && dst == scratch) {
-            if ((size_t)got > cap - done) return faro_fail(err, errlen, FARO_EINVAL, "more audio than its length says");
+            if ((size_t)got > cap - done)
+                return faro_fail(err, errlen, FARO_EINVAL, "more audio than its length says");
             memcpy(pcm + done * ch, scratch, (size_t)got * ch * sizeof *pcm);
         }
         done += (size_t)got;
@@ -167,7 +183,8 @@ int ogg_decode(const void *bytes, size_t len, int16_t **pcm, size_t *frames, int
     size_t cap = (size_t)total;
     int16_t *buf = malloc(cap * ch * sizeof *buf);
     long long got = buf ? decode_all(of, ch, buf, cap, err, errlen)
-                        : faro_fail(err, errlen, FARO_ENOMEM, "out of memory for %.0f s of audio", (double)total / OGG_RATE);
+                        : faro_fail(err, errlen, FARO_ENOMEM, "out of memory for %.0f s of audio",
+                                    (double)total / OGG_RATE);
     op_free(of);
     if (got < 0) { free(buf); return (int)got; }
     *pcm = buf;

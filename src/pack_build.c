@@ -2,7 +2,8 @@
  * pack_build.c — lint a content folder and build it into a pack.
  *
  * The idea: one loader reads the whole folder into a `content` model
- * (pack.yaml, the article folders, topics.yaml, services.csv, media/) and
+ * (pack.yaml, the article folders, topics.yaml, services.csv, media/,
+ * audio/: recordings decoded whole by ogg_probe, see load_audio) and
  * never stops at the first problem: every check adds a line to a lint
  * report and carries on with whatever still makes sense.  Lint is the
  * loader plus the cross-checks (topics <-> articles, translations, the
@@ -11,7 +12,9 @@
  * model into SQLite rows (schema.h) in one transaction, VACUUMs, closes,
  * and puts "<out>.tmp" in place of "<out>" with fsio_commit (fsync,
  * rename, fsync of the folder).  Because lint already
- * proved every reference, the writer only copies.
+ * proved every reference, the writer only copies.  Besides problems, the
+ * report keeps notes (a recording's length, each language's audio
+ * coverage) that never fail a build.
  *
  * Messages are "FILE:LINE: reason" with FILE relative to the folder, so an
  * editor can jump to the spot; the report sorts them by file and line.
@@ -1804,7 +1807,9 @@ static int item_has_lang(content *c, int kind, const char *id, int i)
     }
     if (kind == 1) {
         int t = find_topic(c, id);
-        return t < 0 ? -1 : yml_get_str(yml_get(c->topics[t].node, "title"), c->langs[i], NULL) != NULL;
+        if (t < 0)
+            return -1;
+        return yml_get_str(yml_get(c->topics[t].node, "title"), c->langs[i], NULL) != NULL;
     }
     int row = find_service(c, id);
     return row < 0 ? -1 : service_has_lang(c, row, i);
@@ -1869,7 +1874,8 @@ static void check_recording(content *c, int lang, const char *name)
     else if (has < 0)
         add(c, rel, 0, "a recording for unknown %s '%s'", audio_kinds[kind], id);
     else if (has == 0)
-        add(c, rel, 0, "%s '%s' has no text in '%s' to record", audio_kinds[kind], id, c->langs[lang]);
+        add(c, rel, 0, "%s '%s' has no text in '%s' to record", audio_kinds[kind], id,
+            c->langs[lang]);
     else if (probe_recording(c, rel, &seconds) == 0) {
         c->audio.seconds[lang] += seconds;
         keep_recording(c, rel, lang);
@@ -1916,9 +1922,13 @@ static void count_recorded(const content *c, int i, int rec[AUDIO_NKINDS])
 {
     size_t skip = strlen("audio/") + strlen(c->langs[i]) + 1;
     rec[0] = rec[1] = rec[2] = 0;
-    for (int k = 0; k < c->audio.n; k++)
-        for (int kind = 0; kind < AUDIO_NKINDS && strcmp(c->audio.langs[k], c->langs[i]) == 0; kind++)
-            rec[kind] += strncmp(c->audio.files[k] + skip, audio_kinds[kind], strlen(audio_kinds[kind])) == 0;
+    for (int k = 0; k < c->audio.n; k++) {
+        if (strcmp(c->audio.langs[k], c->langs[i]) != 0)
+            continue;
+        const char *name = c->audio.files[k] + skip;
+        for (int kind = 0; kind < AUDIO_NKINDS; kind++)
+            rec[kind] += strncmp(name, audio_kinds[kind], strlen(audio_kinds[kind])) == 0;
+    }
 }
 
 /* One note per pack language: recorded, synthetic and voiceless items. */
@@ -1931,12 +1941,14 @@ static void note_coverage(content *c)
         int total = items[0] + items[1] + items[2], recorded = rec[0] + rec[1] + rec[2];
         const char *voice = voices_espeak(c->langs[i]);
         char synth[FARO_MAX_LANG_LEN + 48];
-        snprintf(synth, sizeof synth, voice ? "%d synthetic (espeak-ng voice %s)" : "%d synthetic (no voice)",
-                 voice ? total - recorded : 0, voice ? voice : "");
-        report_note(c->rep, "audio %s: %d of %d recorded (articles %d/%d, topics %d/%d, services %d/%d, "
-                    "%.1f s), %s, %d without a voice", c->langs[i], recorded, total, rec[0], items[0],
-                    rec[1], items[1], rec[2], items[2], c->audio.seconds[i], synth,
-                    voice ? 0 : total - recorded);
+        if (voice)
+            snprintf(synth, sizeof synth, "%d synthetic (espeak-ng voice %s)", total - recorded, voice);
+        else
+            snprintf(synth, sizeof synth, "0 synthetic (no voice)");
+        report_note(c->rep, "audio %s: %d of %d recorded (articles %d/%d, topics %d/%d, "
+                    "services %d/%d, %.1f s), %s, %d without a voice", c->langs[i], recorded,
+                    total, rec[0], items[0], rec[1], items[1], rec[2], items[2],
+                    c->audio.seconds[i], synth, voice ? 0 : total - recorded);
     }
 }
 

@@ -878,7 +878,8 @@ int store_recording(store *s, const char *kind, const char *id, const char *lang
             free(*bytes);
             *bytes = NULL;
             *len = 0;
-            rc = faro_fail(err, errlen, FARO_ENOTFOUND, "%s: '%s' is not audio", s->packs[p].name, name);
+            rc = faro_fail(err, errlen, FARO_ENOTFOUND, "%s: '%s' is not audio",
+                           s->packs[p].name, name);
         }
         return rc;
     }

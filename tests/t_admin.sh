@@ -3,7 +3,8 @@
 # the hidden gesture and the PIN (right, wrong, the delay surviving a
 # restart), languages shown and their order (persisted in the state
 # database), usage counts exported to a USB stick as per-day counts only,
-# removing an installed pack, and the console in Spanish and Arabic.
+# removing an installed pack (the Status tab first counts its recording in
+# the audio coverage), and the console in Spanish and Arabic.
 BUILD=${BUILD:-build}
 FARO=$BUILD/asan/faro
 PACK=$BUILD/asan/faro-pack
@@ -141,13 +142,20 @@ fi
 # remove an installed pack from the console
 "$PACK" keygen -p "$T/k.pub" -s "$T/k.key" >/dev/null 2>&1
 cp "$T/k.pub" "$T/data/keys/ngo.pub"; echo "scope org.faro.*" > "$T/data/keys/ngo.scope"
-"$PACK" build tests/fixtures/content-mini -o "$T/mini.faro" >/dev/null 2>&1
+# (the pack carries one recording: the Status tab counts it)
+cp -R tests/fixtures/content-mini "$T/mini" && mkdir -p "$T/mini/audio/en" &&
+    sox -n -r 48000 -b 16 -c 1 "$T/tone.wav" synth 0.5 sine 440 2>/dev/null &&
+    opusenc --quiet "$T/tone.wav" "$T/mini/audio/en/article-stay-safe.opus" 2>/dev/null
+"$PACK" build "$T/mini" -o "$T/mini.faro" >/dev/null 2>&1
 "$PACK" sign "$T/mini.faro" -s "$T/k.key" >/dev/null 2>&1
 "$PACK" install "$T/data" "$T/mini.faro" >/dev/null 2>&1
 run "remove a pack from the console" "$T/en.yaml" "tap \"English\"
 expect \"Safety\"
 tap \"Language\"
 $OPEN
+expect \"Spoken content\"
+expect \"en: 1 of \"
+expect \"es: 0 of \"
 tap \"Packs\"
 expect \"org.faro.test-mini\"
 tap \"Remove\"

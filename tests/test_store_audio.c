@@ -6,10 +6,12 @@
  * (site first, as the shelf adds them) the site's recording of an article
  * wins over the base's, a recording only the base has for an item the
  * site also defines is not used (the words shown are the site's), unknown
- * kinds, ids and languages are refused, and store_coverage_get counts the
- * merged view's items and recordings per language.
+ * kinds, ids and languages are refused, and store_coverage_get (and the
+ * console's admin_audio_get over it) counts the merged view's items and
+ * recordings per language.
  */
 #include "check.h"
+#include "admin.h"
 #include "faro.h"
 #include "ogg.h"
 #include "pack_build.h"
@@ -115,6 +117,13 @@ static void test_coverage(store *s)
     CHECK(store_coverage_get(s, "en", &cov, err, sizeof err) == 0, "%s", err);
     CHECK(cov.items == 8 && cov.recorded == 1, "en: %d items, %d recorded", cov.items, cov.recorded);
     CHECK(store_coverage_get(s, "ti", &cov, err, sizeof err) == 0 && cov.items == 0, "ti: none");
+    static const char *const langs[] = { "es", "ti" };
+    admin_audio a[2];
+    CHECK(admin_audio_get(s, langs, 2, a) == 2, "admin_audio_get");
+    CHECK(a[0].items == 8 && a[0].recorded == 1 && a[0].synthetic == 7 && a[0].none == 0,
+          "es: %d/%d/%d/%d", a[0].items, a[0].recorded, a[0].synthetic, a[0].none);
+    CHECK(!strcmp(a[1].lang, "ti") && a[1].items == 0 && a[1].none == 0, "ti: no items");
+    CHECK(admin_audio_get(NULL, langs, 2, a) == FARO_EINVAL, "no store");
 }
 
 int main(void)

@@ -175,6 +175,33 @@ static void uptime_field(lay *b, long uptime_s)
     lay_field(b, lay_str(b, "admin.status.uptime"), uptime_s >= 0 ? v : "?", 0);
 }
 
+/* Audio coverage of each offered language (recorded, synthetic, none),
+ * one line each in one field. */
+static void audio_fields(lay *b)
+{
+    static admin_audio audio[FARO_MAX_LANGS];  /* built on the UI thread only */
+    char v[4096] = "", num[4][16];
+    size_t used = 0;
+    int n = b->e->noffered < FARO_MAX_LANGS ? b->e->noffered : FARO_MAX_LANGS;
+    n = admin_audio_get(b->e->st, b->e->offered, n, audio);
+    for (int i = 0; i < n && used + 512 < sizeof v; i++) {
+        const admin_audio *a = &audio[i];
+        if (a->items == 0)
+            continue;
+        snprintf(num[0], sizeof num[0], "%d", a->recorded);
+        snprintf(num[1], sizeof num[1], "%d", a->items);
+        snprintf(num[2], sizeof num[2], "%d", a->synthetic);
+        snprintf(num[3], sizeof num[3], "%d", a->none);
+        if (used)
+            v[used++] = '\n';
+        used += (size_t)loc_format(b->e->loc, b->lang, "admin.audio.value", v + used, 512, "language",
+                                   a->lang, "recorded", num[0], "items", num[1], "synthetic", num[2],
+                                   "none", num[3], NULL);
+    }
+    if (used)
+        lay_field(b, lay_str(b, "admin.audio.title"), v, 0);
+}
+
 static void status_tab(lay *b, const admin_status *st)
 {
     char v[256], a[64], c[64];
@@ -193,6 +220,7 @@ static void status_tab(lay *b, const admin_status *st)
                    "version", a, NULL);
         lay_field(b, i == 0 ? lay_str(b, "admin.status.content") : " ", v, 0);
     }
+    audio_fields(b);
 }
 
 /* Remove, or "Yes, remove" and Cancel while it waits for confirmation. */
