@@ -22,6 +22,7 @@
 #include "imgdec.h"
 #include "intl.h"
 #include "sig.h"
+#include "speech.h"
 #include "voices.h"
 
 #include <dirent.h>
@@ -424,6 +425,18 @@ static void check_images(const admin_env *e, admin_check *c)
     result(c, "admin.check.images", ok, "admin.check.images_fail");
 }
 
+static void check_speech(const admin_env *e, admin_check *c)
+{
+    static const char *const fail_keys[] = {
+        [SPEECH_NO_PROGRAM] = "admin.check.speech_no_program", [SPEECH_NO_DEVICE] = "admin.check.speech_no_device",
+        [SPEECH_NO_VOICE] = "admin.check.speech_no_voice", [SPEECH_BAD_RECORDING] = "admin.check.speech_bad_recording",
+    };
+    int fault = e->speech ? speech_status(e->speech, c->detail, sizeof c->detail) : SPEECH_OK;
+    int known = fault > SPEECH_OK && fault <= SPEECH_BAD_RECORDING;
+    result(c, "admin.check.speech", !e->speech ? -1 : fault == SPEECH_OK,
+           known ? fail_keys[fault] : "admin.check.speech_no_device");
+}
+
 int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS])
 {
     int failed = 0;
@@ -433,6 +446,7 @@ int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS])
     check_fonts(e, &out[ADMIN_CHECK_FONTS]);
     check_clock(e, &out[ADMIN_CHECK_CLOCK]);
     check_images(e, &out[ADMIN_CHECK_IMAGES]);
+    check_speech(e, &out[ADMIN_CHECK_SPEECH]);
     for (int i = 0; i < ADMIN_NCHECKS; i++)
         failed += out[i].ok == 0;
     return failed;

@@ -127,7 +127,7 @@ int admin_usage_export(state *s, const char *dir, long now_s, char *name, size_t
 
 enum admin_check_id {
     ADMIN_CHECK_STORAGE, ADMIN_CHECK_SIGNATURES, ADMIN_CHECK_FONTS, ADMIN_CHECK_CLOCK,
-    ADMIN_CHECK_IMAGES,
+    ADMIN_CHECK_IMAGES, ADMIN_CHECK_SPEECH,
     ADMIN_NCHECKS
 };
 
@@ -144,10 +144,11 @@ typedef struct admin_env {
     state *st;                 /* pack hashes recorded at install; may be NULL */
     long now_s;
     store *content;            /* the packs shown (pictures); may be NULL: not checked */
+    struct speech *speech;     /* the voice; NULL: speech not checked */
 } admin_env;
 
 /*
- * Runs the checks into out[ADMIN_NCHECKS] (in enum order):
+ * Runs the six checks into out[ADMIN_NCHECKS] (in enum order):
  *   storage     write + fsync + remove a probe file in data_dir;
  *   signatures  every installed pack (data_dir/packs/<id>.faro) still has the
  *               BLAKE2b-512 hash that was recorded when its signature was
@@ -157,7 +158,10 @@ typedef struct admin_env {
  *   clock       later than this program's build date, earlier than 2100;
  *   images      every picture in the content's media tables decodes (the
  *               same decoder as the reader, imgdec.h); the first that does
- *               not is the detail.
+ *               not is the detail;
+ *   speech      the voice met no fault so far (speech_status: no espeak-ng,
+ *               no audio device, a language without its voice, a corrupt
+ *               recording; detail: what); without a voice: not checked.
  * Returns the number of failed checks (0: admin.check.all_ok).
  */
 int admin_selfcheck(const admin_env *e, admin_check out[ADMIN_NCHECKS]);

@@ -14,6 +14,12 @@
  * two places that hold the visit's words.  Nothing of the visit is written
  * anywhere, and its end is not logged.
  *
+ * Audio guidance (explore by touch) is a flag of the visit: with it on, a
+ * tap on an item speaks it (ui_spoken: its words, in its language) and a
+ * second tap on the same item acts; a screen that opens says its title, an
+ * article or a service reads itself from where it is scrolled.  The engine
+ * (speech.c) is borrowed; the idle reset stops it and wipes what it holds.
+ *
  * Time comes from the caller.  The app keeps a small fixed list of
  * deadlines (the idle reset, a screen's retry, the idle warning; alert
  * expiry is next): app_tick runs those that are due, app_wait_ms says how
@@ -32,6 +38,7 @@
 #include "log.h"
 #include "kbd.h"
 #include "usb.h"
+#include "speech.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -91,6 +98,8 @@ struct app {
     const cfg *cfg;
     void (*before_search)(void *user);
     void *before_search_user;
+    speech *speech;                     /* the voice, borrowed; may be NULL */
+    int guided;                         /* the engine was told guidance is on */
     long wall_start;                    /* time(NULL) when the app started */
     uint64_t ms_start, now_ms;          /* the caller's clock then and now */
 };
@@ -251,6 +260,8 @@ __attribute__((noinline)) static void scrub_stack(void)
 static void reset_visit(app *a)
 {
     scrub_stack();
+    speech_forget(a->speech);
+    a->guided = 0;
     visit_wipe(&a->v);
     ui_wipe(a->tree);
     txt_forget(a->txt);
@@ -369,11 +380,165 @@ static screen_env make_env(const app *a)
                      .offered = a->offered, .noffered = a->noffered, .stale_days = a->stale_days,
                      .today = wall_s(a) / 86400, .now_s = wall_s(a), .search_off = a->search_failed,
                      .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console,
-                     .cfg = a->cfg, .img = a->img };
+                     .cfg = a->cfg, .img = a->img,
+                     .voice_off = a->speech && !speech_can_synthesise(a->speech) };
     /* the console and the USB screen speak the reader's language, or the kiosk's first */
     if (!*a->v.lang && ops && ops->first_lang && a->noffered > 0)
         e.lang = a->offered[0];
     return e;
+}
+
+/* ---- speaking ---- */
+
+#define SPOKEN_ITEM_MAX 2048            /* what one tap speaks, bytes */
+
+/* The language the kiosk speaks now: the reader's, else the kiosk's first. */
+static const char *voice_lang(const app *a)
+{
+    return *a->v.lang ? a->v.lang : a->noffered > 0 ? a->offered[0] : "en";
+}
+
+/* The pack's recording of item (kind, id) in lang, when there is one
+ * (FARO_ENOTFOUND: synthesise). */
+static int recorded(app *a, const char *kind, const char *id, const char *lang, void **bytes, size_t *len)
+{
+    char err[FARO_MAX_ERRLEN];
+    *bytes = NULL;
+    *len = 0;
+    if (!a->st || !id || !*id)
+        return FARO_ENOTFOUND;
+    return store_recording(a->st, kind, id, lang, bytes, len, err, sizeof err);
+}
+
+/* Says text in lang: the recording of (kind, id) first, when kind is given. */
+static void say(app *a, const char *lang, const char *text, const char *kind, const char *id)
+{
+    void *rec = NULL;
+    size_t len = 0;
+    if (kind && recorded(a, kind, id, lang, &rec, &len) == 0)
+        speech_play(a->speech, lang, text, rec, len);
+    else
+        speech_say(a->speech, lang, text);
+    free(rec);
+}
+
+/* The recorded item a screen's opening words are (NULL: none). */
+static const char *recorded_kind(const screen_state *s, int scroll)
+{
+    switch (s->screen) {
+    case SCR_TOPIC: return "topic";
+    case SCR_ARTICLE: return scroll == 0 ? "article" : NULL;
+    case SCR_SERVICE: return "service";
+    default: return NULL;
+    }
+}
+
+/* A screen's title: its first heading in the content, else the bar's. */
+static void title_words(const ui_tree *t, char *out, size_t outlen)
+{
+    int bar = -1;
+    for (int i = 0; i < ui_count(t); i++) {
+        const ui_widget *w = ui_get(t, i);
+        if (w->role == UI_HEADING && w->in_scroll) {
+            ui_spoken(t, i, out, outlen, NULL);
+            return;
+        }
+        if (w->role == UI_HEADING && bar < 0)
+            bar = i;
+    }
+    ui_spoken(t, bar, out, outlen, NULL);
+}
+
+/* With guidance on, a screen that has just opened says what it is. */
+static void announce(app *a)
+{
+    visit *v = &a->v;
+    const screen_state *top = &v->hist[v->depth - 1];
+    if (!v->guidance || !a->speech || top->screen == SCR_LANGUAGE ||
+        (v->spoken_depth == v->depth && !memcmp(&v->spoken_at, top, sizeof *top)))
+        return;
+    v->spoken_depth = v->depth;
+    v->spoken_at = *top;
+    const screen_ops *ops = screens_ops(top->screen);
+    char *words = malloc(SPEECH_TEXT_MAX);
+    if (!words)
+        return;
+    if (ops && ops->speak_body)
+        ui_spoken_from_scroll(a->tree, words, SPEECH_TEXT_MAX);
+    else
+        title_words(a->tree, words, SPEECH_TEXT_MAX);
+    if (*words)
+        say(a, voice_lang(a), words, recorded_kind(top, ui_scroll_y(a->tree)), top->id);
+    sodium_memzero(words, SPEECH_TEXT_MAX);
+    free(words);
+}
+
+/* A first tap with guidance on: says widget i and remembers it. */
+static void speak_widget(app *a, int i)
+{
+    char words[SPOKEN_ITEM_MAX];
+    const char *lang = NULL;
+    const ui_widget *w = ui_get(a->tree, i);
+    ui_spoken(a->tree, i, words, sizeof words, &lang);
+    if (a->v.paused) {                  /* touching something means: say it now */
+        a->v.paused = 0;
+        speech_pause(a->speech, 0);
+        a->dirty = a->keep_scroll = 1;
+    }
+    if (*words)
+        say(a, lang ? lang : voice_lang(a), words, NULL, NULL);
+    sodium_memzero(words, sizeof words);
+    a->v.touched_depth = a->v.depth;
+    a->v.touched_action = w->action;
+    snprintf(a->v.touched_arg, sizeof a->v.touched_arg, "%s", w->arg ? w->arg : "");
+}
+
+/* 1 when w is the item the last first tap spoke (this tap acts). */
+static int touched_before(const app *a, const ui_widget *w)
+{
+    return a->v.touched_depth == a->v.depth && a->v.touched_action == w->action &&
+           !strcmp(a->v.touched_arg, w->arg ? w->arg : "");
+}
+
+/* After a tap: the engine follows the visit's guidance, pause and volume. */
+static void follow_guidance(app *a, int hush)
+{
+    visit *v = &a->v;
+    if (!a->speech)
+        return;
+    if (hush)
+        speech_stop(a->speech);
+    if (v->guidance != a->guided) {
+        if (v->guidance)
+            speech_enable(a->speech);
+        say(a, voice_lang(a), loc_str(a->loc, voice_lang(a), v->guidance ? "speech.on" : "speech.off"), NULL, NULL);
+        v->spoken_depth = v->depth;     /* the screen that was on is not announced again */
+        v->spoken_at = v->hist[v->depth - 1];
+        a->guided = v->guidance;
+    }
+    speech_pause(a->speech, v->guidance && v->paused);
+    speech_volume(a->speech, v->volume);
+}
+
+void app_set_speech(app *a, speech *s)
+{
+    a->speech = s;
+    a->console.speech = s;
+    a->dirty = 1;
+}
+
+speech *app_speech(const app *a) { return a->speech; }
+
+void app_set_guidance(app *a, int on, uint64_t ms)
+{
+    clock_at(a, ms);
+    touch(a, ms);
+    if (!a->v.guidance != !on) {
+        a->v.guidance = !!on;
+        a->dirty = 1;
+        a->keep_scroll = 1;
+        follow_guidance(a, 1);
+    }
 }
 
 ui_tree *app_tree(app *a)
@@ -393,6 +558,7 @@ ui_tree *app_tree(app *a)
         a->restore_scroll = 0;
         a->dirty = 0;
         a->keep_scroll = 0;
+        announce(a);
     }
     return a->tree;
 }
@@ -491,6 +657,7 @@ static void perform(app *a, int action, const char *arg)
     int from = app_screen(a);
     nav_request r = screens_act(&a->v, &e, action, arg);
     apply(a, &r, from);
+    follow_guidance(a, (r.flags & NAV_HUSH) != 0);
 }
 
 /* Counts a tap in the hidden corner; the last of `gesture_taps` taps
@@ -528,8 +695,14 @@ void app_activate(app *a, int i, uint64_t ms)
     clock_at(a, ms);
     const ui_widget *w = ui_get(app_tree(a), i);
     touch(a, ms);
-    if (w && w->action)
-        perform(a, w->action, w->arg ? w->arg : "");
+    if (!w || !w->action)
+        return;
+    if (a->v.guidance && a->speech && !screens_acts_at_once(w->action) && !touched_before(a, w)) {
+        speak_widget(a, i);
+        return;
+    }
+    a->v.touched_depth = 0;
+    perform(a, w->action, w->arg ? w->arg : "");
 }
 
 void app_press(app *a, int x, int y, uint64_t ms)
@@ -609,7 +782,7 @@ void app_set_admin(app *a, const app_admin_env *env)
         snprintf(a->usb_roots[n++], CFG_PATH_MAX, "%s", env->usb_roots[i]);
     a->console = (console_env){ .db = env->db, .in = env->in, .data_dir = env->data_dir ? a->data_dir : NULL,
                                 .font_dir = a->font_dir, .usb_roots = (const char (*)[CFG_PATH_MAX])a->usb_roots,
-                                .nusb_roots = n, .sync = a->console.sync };
+                                .nusb_roots = n, .sync = a->console.sync, .speech = a->console.speech };
     a->gesture_taps = env->gesture_taps;
     a->gesture_window_ms = env->gesture_window_ms;
     a->reload = env->reload;

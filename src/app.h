@@ -121,6 +121,19 @@ void app_set_admin(app *a, const app_admin_env *env);
 /* Performs widget i's action as if tapped. */
 void app_activate(app *a, int i, uint64_t ms);
 
+struct speech;
+
+/* Gives the app its voice (borrowed; NULL: none).  With it, the listen
+ * control switches audio guidance on for the visit. */
+void app_set_speech(app *a, struct speech *s);
+
+/* The voice given by app_set_speech, or NULL. */
+struct speech *app_speech(const app *a);
+
+/* Switches audio guidance on (1) or off (0) for the visit, as the listen
+ * control does (scripts use it). */
+void app_set_guidance(app *a, int on, uint64_t ms);
+
 /*
  * Advances time: kinetic scrolling and the deadlines that are due (the idle
  * reset, a console retry).  Returns 1 when the screen must be drawn again

@@ -27,6 +27,7 @@
 #include "install.h"
 #include "privacy.h"
 #include "shelf.h"
+#include "speech.h"
 #include "sync.h"
 #include "state.h"
 #include "usb.h"
@@ -63,6 +64,7 @@ typedef struct kiosk {
     txt_ctx *txt;
     img_ctx *img;                       /* article pictures, decoded on their own thread */
     app *a;
+    speech *voice;                      /* audio guidance; its device opens on first use */
     state *db;
     installer *in;
     usb_watch *usb;
@@ -317,6 +319,8 @@ static int kiosk_open(kiosk *k)
     app_set_images(k->a, k->img);
     app_set_search_source(k->a, shelf_source, k);
     app_set_city(k->a, k->c.city);
+    k->voice = speech_new(getenv("FARO_ESPEAK"));   /* NULL: espeak-ng from PATH */
+    app_set_speech(k->a, k->voice);
     app_admin_env env = { .db = k->db, .in = k->in, .data_dir = k->data, .font_dir = k->fonts,
                           .usb_roots = k->c.usb_roots, .nusb_roots = k->c.nusb_roots,
                           .gesture_taps = k->c.admin_taps, .gesture_window_ms = k->c.admin_window_s * 1000,
@@ -344,6 +348,7 @@ static void kiosk_close(kiosk *k)
     usb_stop(k->usb);
     app_free(k->a);
     img_free(k->img);
+    speech_free(k->voice);
     shelf_close(k->sh);
     install_close(k->in);
     state_close(k->db);
@@ -718,6 +723,9 @@ int main(int argc, char **argv)
     k.wake_event = (Uint32)-1;
     k.headless = o.headless;
     if (o.headless) {
+        /* a headless run never plays through the speakers unless told to */
+        setenv("SDL_AUDIODRIVER", "disk", 0);
+        setenv("SDL_DISKAUDIOFILE", "/dev/null", 0);
         rc = kiosk_open(&k) == 0 ? 0 : 1;
         if (rc == 0) {
             start_index(&k);

@@ -14,6 +14,7 @@
 #include "gfx.h"
 #include "image.h"
 #include "privacy.h"
+#include "speech.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,11 +222,43 @@ static int hold(const char *path)
     return 0;
 }
 
+/* The speech commands (guidance, expect-spoken, expect-not-spoken,
+ * wait-audio).  Returns 0, a negative FARO_E* code with err set, or 1 when
+ * op is not one of them. */
+static int speech_cmd(script_host *h, cmd *c, const char *path, int line, char *err, size_t errlen)
+{
+    const char *op = c->argv[0], *a1 = c->argc > 1 ? c->argv[1] : "";
+    char last[SPEECH_LAST_MAX];
+    struct timespec tick = { 0, 10 * 1000000L };
+    speech_last(app_speech(h->a), last, sizeof last);
+    if (!strcmp(op, "guidance") && c->argc == 2 && (!strcmp(a1, "on") || !strcmp(a1, "off"))) {
+        app_set_guidance(h->a, !strcmp(a1, "on"), h->now);
+        advance(h, FRAME_MS);
+    } else if (!strcmp(op, "expect-spoken") && c->argc == 2) {
+        if (!strstr(last, a1) || !*last)
+            return fail(err, errlen, path, line, "expected \"%s\" to be spoken", a1);
+    } else if (!strcmp(op, "expect-not-spoken") && c->argc == 2) {
+        if (strstr(last, a1) && *last)
+            return fail(err, errlen, path, line, "did not expect \"%s\" to be spoken", a1);
+    } else if (!strcmp(op, "wait-audio") && c->argc == 2) {
+        long ms = parse_duration(a1);
+        for (long waited = 0; ms >= 0 && waited < ms && speech_busy(app_speech(h->a)); waited += 10)
+            nanosleep(&tick, NULL);
+        if (ms < 0 || speech_busy(app_speech(h->a)))
+            return fail(err, errlen, path, line, "the speech did not end within %s", a1);
+    } else {
+        return 1;
+    }
+    explicit_bzero(last, sizeof last);
+    return 0;
+}
+
 /* Runs one command; returns 0, or -1 with err set. */
 static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err, size_t errlen)
 {
     const char *op = c->argv[0], *a1 = c->argc > 1 ? c->argv[1] : NULL;
     ui_tree *t = app_tree(h->a);
+    int rc;
     if (!strcmp(op, "tap") && c->argc == 3)
         tap_point(h, atoi(c->argv[1]), atoi(c->argv[2]));
     else if ((!strcmp(op, "tap") || !strcmp(op, "tap-exact")) && c->argc == 2) {
@@ -299,6 +332,8 @@ static int run_cmd(script_host *h, cmd *c, const char *path, int line, char *err
             return fail(err, errlen, path, line, "cannot write %s", a1);
     } else if (!strcmp(op, "dump") && c->argc == 1)
         ui_dump(t, stdout);
+    else if ((rc = speech_cmd(h, c, path, line, err, errlen)) != 1)
+        return rc;
     else
         return fail(err, errlen, path, line, "unknown command or wrong arguments: %s", op);
     return 0;

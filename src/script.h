@@ -27,6 +27,10 @@
  *   screenshot FILE       write a PNG of the screen now
  *   resize W H            change the screen size
  *   dump                  print the widget tree to stdout
+ *   guidance on|off       switch audio guidance (as the listen control does)
+ *   expect-spoken "Text"  the last utterance asked of the voice contains Text
+ *   expect-not-spoken "T" ... does not (or nothing was asked / it was forgotten)
+ *   wait-audio N[ms|s]    wait (real time, at most N) until the voice has said it all
  *   hold FILE             write FILE (the process id), then wait (real time, at most
  *                         10 min) until FILE is removed: a test looks at the live process
  * A failed expectation stops the script with "FILE:LINE: reason" and the

@@ -15,6 +15,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
 
 #define ARENA_CHUNK (64 * 1024)
 #define SLOP_DP 12.0f
@@ -126,6 +128,7 @@ int ui_add(ui_tree *t, const ui_widget *w)
     d->text = arena_str(t, w->text);
     d->name = arena_str(t, w->name);
     d->arg = arena_str(t, w->arg);
+    d->lang = arena_str(t, w->lang);
     d->bold = NULL;
     if (w->nbold > 0 && w->bold) {
         txt_mark *m = arena_alloc(t, w->nbold * sizeof *m);
@@ -323,6 +326,82 @@ static const char *role_name(int role)
     static const char *names[] = { "?", "panel", "bar", "button", "tile", "item", "chip",
                                    "heading", "text", "icon", "badge", "rule", "qr", "image" };
     return (role > 0 && role <= UI_IMAGE) ? names[role] : "?";
+}
+
+/* ---- what speech reads ---- */
+
+/* 1 when widget j is i or inside it. */
+static int inside(const ui_tree *t, int j, int i)
+{
+    for (int guard = 0; j >= 0 && j < t->n && guard < UI_MAX_WIDGETS; guard++, j = t->w[j].parent)
+        if (j == i)
+            return 1;
+    return 0;
+}
+
+/* 1 when s holds a letter or a digit (a list's "•" is not read out). */
+static int has_letters(const char *s)
+{
+    int32_t i = 0, len = (int32_t)strlen(s);
+    while (i < len) {
+        UChar32 c;
+        U8_NEXT(s, i, len, c);
+        if (c >= 0 && u_isalnum(c))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when widget w carries words (not a pictogram, not a QR payload). */
+static int has_words(const ui_widget *w)
+{
+    return w->text && *w->text && !w->icon && w->role != UI_ICON && w->role != UI_QR && has_letters(w->text);
+}
+
+/* Appends s to out[*len], after ". " when out holds something already. */
+static void append_words(char *out, size_t outlen, size_t *len, const char *s)
+{
+    int n = snprintf(out + *len, outlen - *len, "%s%s", *len ? ". " : "", s);
+    if (n > 0)
+        *len = *len + (size_t)n < outlen ? *len + (size_t)n : outlen - 1;
+}
+
+size_t ui_spoken(const ui_tree *t, int i, char *out, size_t outlen, const char **lang)
+{
+    size_t len = 0;
+    if (lang)
+        *lang = NULL;
+    if (!outlen)
+        return 0;
+    *out = 0;
+    if (i < 0 || i >= t->n)
+        return 0;
+    for (int j = i; j < t->n; j++) {
+        if (!inside(t, j, i))
+            continue;
+        if (lang && !*lang && t->w[j].lang)
+            *lang = t->w[j].lang;
+        if (has_words(&t->w[j]))
+            append_words(out, outlen, &len, t->w[j].text);
+    }
+    if (!len && t->w[i].name)
+        append_words(out, outlen, &len, t->w[i].name);
+    return len;
+}
+
+size_t ui_spoken_from_scroll(const ui_tree *t, char *out, size_t outlen)
+{
+    size_t len = 0;
+    if (!outlen)
+        return 0;
+    *out = 0;
+    int top = ui_scroll_y(t);
+    for (int j = 0; j < t->n; j++) {
+        const ui_widget *w = &t->w[j];
+        if (w->in_scroll && w->r.y + w->r.h > top && has_words(w) && ui_actionable(t, j) < 0)
+            append_words(out, outlen, &len, w->text);
+    }
+    return len;
 }
 
 void ui_dump(const ui_tree *t, FILE *f)

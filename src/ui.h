@@ -45,6 +45,7 @@ typedef struct ui_widget {
     int16_t nbold, px, bold_all, align, dir, max_lines, icon;
     int16_t action;         /* 0: not tappable */
     const char *arg;        /* action argument, owned by the tree */
+    const char *lang;       /* the language its words are in, NULL: the screen's (speech) */
 } ui_widget;
 
 typedef struct ui_tree ui_tree;
@@ -120,6 +121,25 @@ int ui_animate(ui_tree *t, uint64_t ms);
  * the next build), resets the scroll offset.  The tree is empty after;
  * build it again before drawing.  Accepts NULL. */
 void ui_wipe(ui_tree *t);
+
+/*
+ * What speaking widget i says: its own text and the texts of every widget
+ * inside it (a tile's title and summary, a button's label), in order,
+ * joined by ". "; icons and QR payloads are not words and are skipped; an
+ * image's text is its alt text.  When none has text, the widget's name.
+ * Writes into out (always terminated, cut at outlen) and returns the
+ * length; *lang is set to the first language a widget names (NULL: the
+ * screen's).
+ */
+size_t ui_spoken(const ui_tree *t, int i, char *out, size_t outlen, const char **lang);
+
+/*
+ * What reading the screen from where it is scrolled says: the words of
+ * every widget in the scroll area that is not part of something tappable
+ * and ends below the top of the view, in order (headings, paragraphs,
+ * fields, alt texts).  Same output rules as ui_spoken.
+ */
+size_t ui_spoken_from_scroll(const ui_tree *t, char *out, size_t outlen);
 
 /* Writes the tree, one widget a line, for tests and debugging. */
 void ui_dump(const ui_tree *t, FILE *f);

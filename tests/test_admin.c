@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "admin.h"
+#include "speech.h"
 #include "check.h"
 #include "faro.h"
 #include "sig.h"
@@ -246,11 +247,12 @@ static void test_selfcheck(state *s)
     CHECK(sig_hash_file(pack, FARO_MAX_PACK_BYTES, hash, err, sizeof err) == 0, "hash: %s", err);
     sig_hash_hex(hash, hex);
     CHECK(state_pack_record(s, "org.example.a", 3, hex) == 0, "record");
+    speech *voice = speech_new(NULL);         /* espeak-ng from PATH */
     store *content = store_new();         /* the default pack's pictures decode */
     store_add_memory(content, faro_default_pack, (size_t)(faro_default_pack_end - faro_default_pack), "default",
                      err, sizeof err);
     admin_env e = { .data_dir = data, .font_dir = "assets/fonts", .st = s, .now_s = (long)time(NULL),
-                    .content = content };
+                    .content = content, .speech = voice };
     int failed = admin_selfcheck(&e, c);
     CHECK(failed == 0, "all pass (%d)", failed);
     for (int i = 0; i < ADMIN_NCHECKS; i++)
@@ -282,6 +284,22 @@ static void test_selfcheck(state *s)
     CHECK(c[ADMIN_CHECK_SIGNATURES].ok == -1 && !strcmp(c[ADMIN_CHECK_SIGNATURES].result_key,
           "admin.check.skipped"), "no state database: not checked");
     store_free(content);
+    CHECK(c[ADMIN_CHECK_SPEECH].ok == -1, "no voice given: speech not checked");
+    speech_free(voice);
+}
+
+/* The speech check shows why the kiosk cannot speak. */
+static void test_selfcheck_speech(void)
+{
+    admin_check c[ADMIN_NCHECKS];
+    speech *voice = speech_new("/nonexistent/espeak-ng");
+    admin_env e = { .data_dir = dir, .font_dir = "assets/fonts", .now_s = (long)time(NULL), .speech = voice };
+    int failed = admin_selfcheck(&e, c);
+    CHECK(failed == 1 && c[ADMIN_CHECK_SPEECH].ok == 0, "speech fails (%d)", failed);
+    CHECK_STR(c[ADMIN_CHECK_SPEECH].name_key, "admin.check.speech");
+    CHECK_STR(c[ADMIN_CHECK_SPEECH].result_key, "admin.check.speech_no_program");
+    CHECK_STR(c[ADMIN_CHECK_SPEECH].detail, "/nonexistent/espeak-ng");
+    speech_free(voice);
 }
 
 int main(void)
@@ -300,6 +318,7 @@ int main(void)
     test_usage_midnight();
     test_export_refusals(s);
     test_selfcheck(s);
+    test_selfcheck_speech();
     state_close(s);
     char cmd[800];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

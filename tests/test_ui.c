@@ -95,9 +95,60 @@ static void test_capacity(void)
     ui_free(NULL);
 }
 
+/* What speech reads: a tile's words (not its icon), its language; the
+ * screen from where it is scrolled, without tappable items or list marks. */
+static void test_spoken(void)
+{
+    char out[256];
+    const char *lang = "unset";
+    ui_tree *t = ui_new();
+    ui_begin(t, 800, 600, 1.0f, 0, 0);
+    ui_widget tile = { .role = UI_TILE, .r = { 0, 0, 400, 100 }, .in_scroll = 1, .action = 3, .parent = -1,
+                       .name = "Family", .lang = "bn" };
+    int ti = ui_add(t, &tile);
+    ui_widget icon = { .role = UI_ICON, .icon = 1, .r = { 0, 0, 10, 10 }, .in_scroll = 1, .parent = (int16_t)ti,
+                       .text = "\xee\x80\x80" };
+    ui_widget title = { .role = UI_TEXT, .r = { 0, 10, 300, 20 }, .in_scroll = 1, .parent = (int16_t)ti,
+                        .text = "Contact your family" };
+    ui_widget sum = { .role = UI_TEXT, .r = { 0, 40, 300, 20 }, .in_scroll = 1, .parent = (int16_t)ti,
+                      .text = "Tell them you are alive" };
+    ui_add(t, &icon);
+    ui_add(t, &title);
+    ui_add(t, &sum);
+    ui_widget head = { .role = UI_HEADING, .r = { 0, 120, 800, 40 }, .in_scroll = 1, .parent = -1, .text = "Heading" };
+    ui_widget mark = { .role = UI_TEXT, .r = { 0, 170, 20, 20 }, .in_scroll = 1, .parent = -1, .text = "•" };
+    ui_widget para = { .role = UI_TEXT, .r = { 20, 170, 700, 400 }, .in_scroll = 1, .parent = -1, .text = "Body" };
+    ui_widget late = { .role = UI_TEXT, .r = { 0, 900, 700, 40 }, .in_scroll = 1, .parent = -1, .text = "Late" };
+    ui_widget qr = { .role = UI_QR, .r = { 0, 950, 200, 200 }, .in_scroll = 1, .parent = -1, .text = "BEGIN:VCARD" };
+    ui_add(t, &head);
+    ui_add(t, &mark);
+    ui_add(t, &para);
+    ui_add(t, &late);
+    ui_add(t, &qr);
+    ui_widget bare = { .role = UI_BUTTON, .r = { 0, 0, 10, 10 }, .action = 4, .parent = -1, .name = "Back" };
+    int bi = ui_add(t, &bare);
+    ui_set_scroll(t, (ui_rect){ 0, 0, 800, 600 }, 2000);
+    ui_end(t);
+    ui_spoken(t, ti, out, sizeof out, &lang);
+    CHECK_STR(out, "Contact your family. Tell them you are alive");
+    CHECK_STR(lang, "bn");
+    ui_spoken(t, bi, out, sizeof out, &lang);
+    CHECK_STR(out, "Back");
+    CHECK(lang == NULL, "the screen's language");
+    ui_spoken(t, ti, out, 12, NULL);
+    CHECK(strlen(out) == 11, "cut at the buffer: %s", out);
+    ui_spoken_from_scroll(t, out, sizeof out);
+    CHECK_STR(out, "Heading. Body. Late");
+    ui_set_scroll_y(t, 600);
+    ui_spoken_from_scroll(t, out, sizeof out);
+    CHECK_STR(out, "Late");
+    ui_free(t);
+}
+
 int main(void)
 {
     test_hit_and_find();
+    test_spoken();
     test_rtl_mirror();
     test_tap_drag_fling();
     test_capacity();

@@ -566,7 +566,8 @@ static void self_check(console_visit *c, const screen_env *e)
 {
     admin_env env = { .data_dir = e->console ? e->console->data_dir : NULL,
                       .font_dir = e->console ? e->console->font_dir : NULL, .st = db_of(e),
-                      .now_s = e->now_s, .content = e->st };
+                      .now_s = e->now_s, .content = e->st,
+                      .speech = e->console ? e->console->speech : NULL };
     c->failed = admin_selfcheck(&env, c->checks);
     c->checked = 1;
     log_msg("admin: self-check, %d problem(s)", c->failed);

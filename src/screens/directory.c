@@ -396,4 +396,5 @@ static nav_request act_directory(visit *v, const screen_env *e, int action, cons
 
 const screen_ops screen_directory = { .build = build_directory, .act = act_directory, .usage = "directory" };
 const screen_ops screen_country = { .build = build_country, .act = act_directory };
-const screen_ops screen_service = { .build = build_service, .act = act_directory, .usage = "service" };
+const screen_ops screen_service = { .build = build_service, .act = act_directory, .usage = "service",
+                                    .speak_body = 1 };

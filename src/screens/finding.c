@@ -188,7 +188,7 @@ static void build_search(lay *b, const screen_state *s)
         return lay_error(b, "search is not available");
     lay_bar(b, lay_str(b, "nav.search"));
     b->scroll = 0;
-    int top = search_field(b, lay_dp(b, SZ.bar_h) + lay_dp(b, S.field_top));
+    int top = search_field(b, lay_dp(b, SZ.bar_h) + b->strip_h + lay_dp(b, S.field_top));
     int kb_top = keyboard(b);
     b->scroll = 1;
     b->y = lay_dp(b, S.results_top);

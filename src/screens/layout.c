@@ -27,6 +27,7 @@ const lay_sizes SZ = {
     .badge_w = 150, .badge_extra_h = 6, .badge_text_top = 3, .badge_gap = 8,
     .button_px = 26, .button_inset = 8,
     .field_label_gap = 4, .field_value_px = 28, .field_gap = 18,
+    .strip_h = 80, .strip_gap = 10, .strip_icon = 36,
     .qr_small = 280, .qr_large = 440, .qr_dense_bytes = 300, .qr_top = 8, .qr_label_gap = 12,
     .caption_gap = 6,
 };
@@ -46,12 +47,19 @@ void lay_measure_line(const lay *b, const char *s, int px_dp, int *w, int *h)
     txt_measure(b->e->txt, &p, w, h);
 }
 
+int lay_box_lang(lay *b, int role, int style, ui_rect r, int action, const char *arg, const char *name,
+                 int parent, const char *lang)
+{
+    ui_widget w = { .role = (int16_t)role, .style = (int16_t)style, .r = r, .in_scroll = (int16_t)b->scroll,
+                    .action = (int16_t)action, .arg = arg, .name = name, .parent = (int16_t)parent,
+                    .lang = lang };
+    return ui_add(b->t, &w);
+}
+
 int lay_box(lay *b, int role, int style, ui_rect r, int action, const char *arg, const char *name,
             int parent)
 {
-    ui_widget w = { .role = (int16_t)role, .style = (int16_t)style, .r = r, .in_scroll = (int16_t)b->scroll,
-                    .action = (int16_t)action, .arg = arg, .name = name, .parent = (int16_t)parent };
-    return ui_add(b->t, &w);
+    return lay_box_lang(b, role, style, r, action, arg, name, parent, NULL);
 }
 
 void lay_set_h(lay *b, int i, int h)
@@ -142,7 +150,44 @@ void lay_bar(lay *b, const char *title)
                    .align = TXT_ALIGN_CENTER };
     if (w > 0)
         lay_text(b, -1, &f, title, x, (lay_dp(b, SZ.bar_h) - th) / 2, w);
+    lay_guidance_strip(b, lay_dp(b, SZ.bar_h));
     b->scroll = 1;
+}
+
+/* One control of the guidance strip: an icon and its label, side by side. */
+static void strip_button(lay *b, ui_rect r, const char *icon, const char *label, int action)
+{
+    int pad = lay_dp(b, SZ.pad), icon_px = lay_dp(b, SZ.strip_icon), gap = lay_dp(b, SZ.item_text_gap);
+    int i = lay_box(b, UI_BUTTON, UI_S_BUTTON, r, action, NULL, label, -1);
+    lay_icon(b, i, UI_S_ACCENT, icon, r.x + pad, r.y + (r.h - icon_px) / 2, icon_px);
+    lay_font f = { .style = UI_S_HEADING, .px = SZ.px_small, .bold = 1, .lines = 1 };
+    int th = lay_line_h(b, SZ.px_small), x = r.x + pad + icon_px + gap;
+    lay_label(b, i, &f, label, (ui_rect){ x, r.y + (r.h - th) / 2, r.x + r.w - x - pad / 2, th });
+}
+
+void lay_guidance_strip(lay *b, int y)
+{
+    const visit *v = b->e->visit;
+    if (!v || !v->guidance)
+        return;
+    const screen_env *e = b->e;
+    /* the language screen has no reader's language yet: the kiosk's first */
+    const char *lang = e->lang && *e->lang ? b->lang : e->noffered > 0 ? e->offered[0] : b->lang;
+    int keep = b->scroll, h = lay_dp(b, SZ.strip_h), m = lay_dp(b, SZ.margin), gap = lay_dp(b, SZ.strip_gap);
+    int bh = h - 2 * gap, bw = (b->W - 2 * m - 3 * gap) / 4;
+    b->scroll = 0;
+    lay_box(b, UI_PANEL, UI_S_CARD, (ui_rect){ 0, y, b->W, h }, 0, NULL, NULL, -1);
+    static const struct { const char *icon, *key; int action; } ctl[] = {
+        { "stop", "speech.stop", ACT_SPEECH_STOP }, { "pause", "speech.pause", ACT_SPEECH_PAUSE },
+        { "remove", "speech.quieter", ACT_VOLUME_DOWN }, { "add", "speech.louder", ACT_VOLUME_UP },
+    };
+    for (int i = 0; i < 4; i++) {
+        int paused = ctl[i].action == ACT_SPEECH_PAUSE && v->paused;
+        strip_button(b, (ui_rect){ m + i * (bw + gap), y + gap, bw, bh }, paused ? "play_arrow" : ctl[i].icon,
+                     loc_str(e->loc, lang, paused ? "speech.resume" : ctl[i].key), ctl[i].action);
+    }
+    b->strip_h = h;
+    b->scroll = keep;
 }
 
 void lay_begin(lay *b)
@@ -153,6 +198,7 @@ void lay_begin(lay *b)
 
 void lay_end(lay *b, int top)
 {
+    top += b->strip_h;
     ui_set_scroll(b->t, (ui_rect){ 0, top, b->W, b->H - top }, b->y + lay_dp(b, SZ.margin) * 2);
 }
 

@@ -31,6 +31,7 @@ typedef struct lay_sizes {
     int field_label_gap, field_value_px, field_gap;
     int qr_small, qr_large, qr_dense_bytes, qr_top, qr_label_gap;
     int caption_gap;
+    int strip_h, strip_gap, strip_icon;         /* the guidance controls under the bar */
 } lay_sizes;
 
 extern const lay_sizes SZ;
@@ -44,6 +45,7 @@ typedef struct lay {
     int scroll;                         /* 1: widgets added now are in the scroll area */
     const char *lang;                   /* the language the screen speaks */
     const char *chain[LOC_MAX_CHAIN + 1];
+    int strip_h;                        /* px the guidance strip takes below the bar (0: none) */
 } lay;
 
 /* How a text is set: px in dp; dir LAY_DIR_SCREEN follows the screen. */
@@ -78,6 +80,16 @@ void lay_measure_line(const lay *b, const char *s, int px_dp, int *w, int *h);
 /* Adds a widget (in the scroll area when b->scroll); returns its index or -1. */
 int lay_box(lay *b, int role, int style, ui_rect r, int action, const char *arg, const char *name,
             int parent);
+
+/* lay_box for a widget whose words are in language lang (copied; spoken
+ * in that language: a language tile's own name). */
+int lay_box_lang(lay *b, int role, int style, ui_rect r, int action, const char *arg, const char *name,
+                 int parent, const char *lang);
+
+/* With audio guidance on, the strip of its controls (Stop, Pause/Resume,
+ * Quieter, Louder) at y px, full width; lay_end then starts the scroll
+ * area below it.  Nothing when guidance is off.  lay_bar calls it. */
+void lay_guidance_strip(lay *b, int y);
 
 /* Sets the height of widget i (a box sized after its content). */
 void lay_set_h(lay *b, int i, int h);

@@ -11,6 +11,7 @@
 #include "screens/layout.h"
 #include "mdoc.h"
 #include "qr.h"
+#include "voices.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +31,9 @@ static const struct {
     int tile_wide4, tile_wide3, tile_h, tile_icon, tile_text_gap, tile_title_px, tile_summary_gap;
     int title_gap, block_gap, h3_gap, li_indent, li_mark_w, li_gap, rule_top, rule_h, rule_advance, para_gap;
     int see_also_top, take_away_top, take_away_gap;
+    int listen_h, listen_icon, listen_px, novoice_px, novoice_bottom;
 } S = {
+    .listen_h = 104, .listen_icon = 64, .listen_px = 28, .novoice_px = 20, .novoice_bottom = 6,
     .head_h = 190, .head_icon_top = 28, .head_icon = 64, .title_x = 80, .title_top = 34, .title_px = 44,
     .prompt_top = 112, .prompt_h = 64, .prompt_px = 24,
     .wide4 = 1000, .wide3 = 600, .lang_h = 104, .lang_px = 34, .lang_inset = 8,
@@ -42,6 +45,7 @@ static const struct {
 };
 
 #define MAX_PROMPTS 6       /* "Choose your language" in this many languages at the top */
+#define MAX_LISTEN_LABELS 4 /* "Listen" in this many languages on the listen control */
 
 /* ---- the language choice ---- */
 
@@ -67,25 +71,75 @@ static void language_head(lay *b)
                                              lay_dp(b, S.prompt_h) });
 }
 
+/* 1 when the kiosk can say something in language code: a synthetic voice
+ * (and the synthesiser is there), or recordings in the packs. */
+static int lang_has_voice(const screen_env *e, const char *code)
+{
+    store_coverage cov = { 0 };
+    char err[FARO_MAX_ERRLEN];
+    if (voices_espeak(code) && !e->voice_off)
+        return 1;
+    return store_coverage_get(e->st, code, &cov, err, sizeof err) == 0 && cov.recorded > 0;
+}
+
+/* The large listen control: the ear, and "Listen" in the first languages. */
+static void listen_control(lay *b)
+{
+    const screen_env *e = b->e;
+    int on = e->visit && e->visit->guidance;
+    int x = lay_dp(b, SZ.margin), w = lay_content_w(b), h = lay_dp(b, S.listen_h), pad = lay_dp(b, SZ.pad);
+    int icon = lay_dp(b, S.listen_icon), gap = lay_dp(b, SZ.gap);
+    char label[LAY_TEXT_MAX] = "";
+    for (int i = 0; i < e->noffered && i < MAX_LISTEN_LABELS; i++) {
+        if (i)
+            strncat(label, "  ·  ", sizeof label - strlen(label) - 1);
+        strncat(label, loc_str(e->loc, e->offered[i], on ? "speech.listen_on" : "speech.listen"),
+                sizeof label - strlen(label) - 1);
+    }
+    int bi = lay_box(b, UI_BUTTON, on ? UI_S_CHIP_ON : UI_S_BUTTON, (ui_rect){ x, b->y, w, h }, ACT_LISTEN, NULL,
+                     label, -1);
+    lay_icon(b, bi, on ? UI_S_BAR_TEXT : UI_S_ACCENT, "hearing", x + pad, b->y + (h - icon) / 2, icon);
+    lay_font f = { .style = on ? UI_S_BAR_TEXT : UI_S_HEADING, .px = S.listen_px, .bold = 1, .lines = 2,
+                   .dir = TXT_DIR_LTR };
+    int tx = x + pad + icon + gap, th = lay_line_h(b, S.listen_px);
+    lay_text(b, bi, &f, label, tx, b->y + (h - th) / 2, x + w - tx - pad);
+    b->y += h + gap;
+}
+
+/* One language tile: its name in itself, and a line when it has no voice. */
+static void language_tile(lay *b, const char *code, ui_rect r)
+{
+    const screen_env *e = b->e;
+    const char *name = loc_endonym(e->loc, code);
+    lay_font f = { .style = UI_S_HEADING, .px = S.lang_px, .bold = 1, .lines = 2, .align = TXT_ALIGN_CENTER,
+                   .dir = LAY_DIR_AUTO };
+    lay_font note = { .style = UI_S_MUTED, .px = S.novoice_px, .lines = 1, .align = TXT_ALIGN_CENTER,
+                      .dir = LAY_DIR_AUTO };
+    int bi = lay_box_lang(b, UI_BUTTON, UI_S_BUTTON, r, READ_LANG, code, name, -1, code);
+    int th = lay_line_h(b, S.lang_px), inset = lay_dp(b, S.lang_inset), voiced = lang_has_voice(e, code);
+    int nh = voiced ? 0 : lay_line_h(b, S.novoice_px);
+    lay_text(b, bi, &f, name, r.x + inset, r.y + (r.h - th - nh) / 2, r.w - 2 * inset);
+    if (!voiced)
+        lay_text(b, bi, &note, loc_str(e->loc, code, "speech.no_voice"), r.x + inset,
+                 r.y + r.h - nh - lay_dp(b, S.novoice_bottom), r.w - 2 * inset);
+}
+
 static void build_language(lay *b, const screen_state *s)
 {
     const screen_env *e = b->e;
     b->scroll = 0;
     language_head(b);
+    lay_guidance_strip(b, lay_dp(b, S.head_h));
     b->scroll = 1;
     int cw_all = lay_content_w(b), gap = lay_dp(b, SZ.gap);
     int cols = cw_all >= lay_dp(b, S.wide4) ? 4 : cw_all >= lay_dp(b, S.wide3) ? 3 : 2;
     int cw = (cw_all - (cols - 1) * gap) / cols, ch = lay_dp(b, S.lang_h);
-    lay_font f = { .style = UI_S_HEADING, .px = S.lang_px, .bold = 1, .lines = 2, .align = TXT_ALIGN_CENTER,
-                   .dir = LAY_DIR_AUTO };
     b->y = lay_dp(b, SZ.margin);
+    listen_control(b);
     for (int i = 0; i < e->noffered; i++) {
         int x = lay_dp(b, SZ.margin) + (i % cols) * (cw + gap);
         int y = b->y + (i / cols) * (ch + gap);
-        const char *name = loc_endonym(e->loc, e->offered[i]);
-        int bi = lay_box(b, UI_BUTTON, UI_S_BUTTON, (ui_rect){ x, y, cw, ch }, READ_LANG, e->offered[i], name, -1);
-        int th = lay_line_h(b, S.lang_px);
-        lay_text(b, bi, &f, name, x + lay_dp(b, S.lang_inset), y + (ch - th) / 2, cw - lay_dp(b, 2 * S.lang_inset));
+        language_tile(b, e->offered[i], (ui_rect){ x, y, cw, ch });
     }
     b->y += ((e->noffered + cols - 1) / cols) * (ch + gap);
     lay_end(b, lay_dp(b, S.head_h));
@@ -309,4 +363,5 @@ static nav_request act_reading(visit *v, const screen_env *e, int action, const 
 const screen_ops screen_language = { .build = build_language, .act = act_reading, .never_rtl = 1 };
 const screen_ops screen_home = { .build = build_home, .act = act_reading };
 const screen_ops screen_topic = { .build = build_topic, .act = act_reading, .usage_by_id = 1 };
-const screen_ops screen_article = { .build = build_article, .act = act_reading, .usage_by_id = 1 };
+const screen_ops screen_article = { .build = build_article, .act = act_reading, .usage_by_id = 1,
+                                    .speak_body = 1 };

@@ -12,6 +12,7 @@
  * whatever screen is shown.
  */
 #include "screens/layout.h"
+#include "speech.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -75,6 +76,7 @@ void visit_wipe(visit *v)
 {
     sodium_memzero(v, sizeof *v);
     kbd_edit_init(&v->query, SEARCH_MAX_QUERY);
+    v->volume = SPEECH_VOLUME_MAX * 8 / 10;
     v->hist[0].screen = SCR_LANGUAGE;
     v->depth = 1;
 }
@@ -97,8 +99,35 @@ void screens_build(ui_tree *t, const screen_env *e, const screen_state *s, int w
     ui_end(t);
 }
 
+int screens_acts_at_once(int action)
+{
+    return action >= ACT_LISTEN && action <= ACT_VOLUME_UP;
+}
+
+/* The guidance controls: they change the visit; the app tells the engine. */
+static nav_request act_guidance(visit *v, int action)
+{
+    nav_request r = nav(NAV_REDRAW);
+    r.flags = NAV_KEEP_SCROLL;
+    switch (action) {
+    case ACT_LISTEN:
+        v->guidance = !v->guidance;
+        v->paused = 0;
+        r.flags |= NAV_HUSH;
+        break;
+    case ACT_SPEECH_STOP: r.flags |= NAV_HUSH; v->paused = 0; break;
+    case ACT_SPEECH_PAUSE: v->paused = !v->paused; break;
+    case ACT_VOLUME_DOWN: v->volume -= v->volume > 0; break;
+    case ACT_VOLUME_UP: v->volume += v->volume < SPEECH_VOLUME_MAX; break;
+    default: break;
+    }
+    return r;
+}
+
 nav_request screens_act(visit *v, const screen_env *e, int action, const char *arg)
 {
+    if (screens_acts_at_once(action))
+        return act_guidance(v, action);
     const screen_state *top = &v->hist[v->depth - 1];
     const screen_ops *ops = screens_ops(top->screen);
     switch (action) {

@@ -60,6 +60,9 @@ enum screen_action {
     ACT_SOS,            /* the red emergency control: the SOS screen */
     ACT_EXIT,           /* quick exit: the visit wiped at once, the language screen */
     ACT_STILL_HERE,     /* a tap on the "Still there?" prompt: the visit goes on */
+    /* audio guidance: these act at once, never spoken first */
+    ACT_LISTEN,         /* switch guidance on / off for the visit */
+    ACT_SPEECH_STOP, ACT_SPEECH_PAUSE, ACT_VOLUME_DOWN, ACT_VOLUME_UP,
     ACT_OWN = 32
 };
 
@@ -103,8 +106,19 @@ typedef struct visit {
     char answers[VISIT_MAX_ANSWERS][32];/* referral answers (next issue) */
     int nanswers;
     int idle_left_s;                    /* > 0: "Still there?" shows, seconds before the reset */
+    /* audio guidance (explore by touch): on for this visit only */
+    int guidance;                       /* 1: a tap speaks first, the second acts */
+    int paused;                         /* the speech is paused */
+    int volume;                         /* 0 .. SPEECH_VOLUME_MAX */
+    int touched_depth, touched_action;  /* the item spoken by the last first tap */
+    char touched_arg[FARO_MAX_ID_LEN + 32];
+    int spoken_depth;                   /* the screen last announced: its depth and state */
+    screen_state spoken_at;
     console_visit console;
 } visit;
+
+/* 1 for the taps that act at once even with guidance on (its own controls). */
+int screens_acts_at_once(int action);
 
 /* Empties v (sodium_memzero of the whole struct) and starts it again on
  * the language screen with an empty query. */
@@ -137,6 +151,7 @@ typedef struct console_env {
     const char (*usb_roots)[CFG_PATH_MAX];
     int nusb_roots;                     /* 0: /media and /run/media */
     struct sync_ctx *sync;              /* mirror worker, NULL when none */
+    struct speech *speech;              /* for the self-check; may be NULL */
 } console_env;
 
 typedef struct screen_env {
@@ -151,6 +166,7 @@ typedef struct screen_env {
     long now_s;                         /* wall clock (console status, dates, PIN delays) */
     search_index *ix;                   /* the index, given on the search screen only */
     int search_off;                     /* 1: the index could not be opened, no Search button */
+    int voice_off;                      /* 1: no synthesiser (espeak-ng missing): no synthetic voices */
     const char *city;                   /* where this kiosk is (config), "" if unknown */
     const screen_usb *usb;              /* the USB screen's state; may be NULL */
     const visit *visit;                 /* query, keyboard, nationality, console; may be NULL */
@@ -176,7 +192,8 @@ enum nav_flag {
     NAV_RELOAD = 2,       /* installed packs changed: the owner reopens the store */
     NAV_LANGS = 4,        /* the console's language setting changed: offer again */
     NAV_RETRY = 8,        /* call this screen's act with ACT_DEADLINE in about a second */
-    NAV_RETRY_STOP = 16   /* the retry is no longer wanted */
+    NAV_RETRY_STOP = 16,  /* the retry is no longer wanted */
+    NAV_HUSH = 32         /* stop what is being spoken */
 };
 
 typedef struct nav_request {
@@ -207,6 +224,8 @@ typedef struct screen_ops {
     int needs_index;                    /* 1: the app opens the search index for it */
     int first_lang;                     /* 1: without a reader's language, the kiosk's first */
     int never_rtl;                      /* 1: always laid out left to right */
+    int speak_body;                     /* 1: guidance reads it from where it is scrolled (an
+                                         * article, a service), else it says its title */
 } screen_ops;
 
 /* The row of a screen id, or NULL when out of range. */
