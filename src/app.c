@@ -174,6 +174,8 @@ static void touch(app *a, uint64_t ms)
     }
 }
 
+static void announce_idle_warning(app *a, int left);
+
 /* The warning is due: shows the seconds left, and comes again when they change. */
 static void idle_warn(app *a)
 {
@@ -181,6 +183,8 @@ static void idle_warn(app *a)
     if (!a->deadlines[DL_IDLE_RESET].armed || reset <= a->now_ms)
         return;
     int left = (int)((reset - a->now_ms + 999) / 1000);
+    if (a->v.idle_left_s == 0)          /* the prompt appears: guidance says it once */
+        announce_idle_warning(a, left);
     a->v.idle_left_s = left;
     a->dirty = 1;
     a->keep_scroll = 1;
@@ -420,6 +424,21 @@ static void say(app *a, const char *lang, const char *text, const char *kind, co
     else
         speech_say(a->speech, lang, text);
     free(rec);
+}
+
+/* With guidance on, the "Still there?" prompt is said when it appears: its
+ * title and how long is left, in the reader's language. */
+static void announce_idle_warning(app *a, int left)
+{
+    char line[256], words[512];
+    if (!a->v.guidance || !a->speech)
+        return;
+    const char *lang = voice_lang(a);
+    if (loc_plural(a->loc, lang, "idle.countdown", left, line, sizeof line, NULL) < 0)
+        line[0] = 0;
+    snprintf(words, sizeof words, "%s %s", loc_str(a->loc, lang, "idle.title"), line);
+    say(a, lang, words, NULL, NULL);
+    sodium_memzero(words, sizeof words);
 }
 
 /* The recorded item a screen's opening words are (NULL: none). */
@@ -697,7 +716,7 @@ void app_activate(app *a, int i, uint64_t ms)
     touch(a, ms);
     if (!w || !w->action)
         return;
-    if (a->v.guidance && a->speech && !screens_acts_at_once(w->action) && !touched_before(a, w)) {
+    if (a->v.guidance && a->speech && !screens_one_tap(w->action) && !touched_before(a, w)) {
         speak_widget(a, i);
         return;
     }

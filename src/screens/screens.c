@@ -104,6 +104,12 @@ int screens_acts_at_once(int action)
     return action >= ACT_LISTEN && action <= ACT_VOLUME_UP;
 }
 
+int screens_one_tap(int action)
+{
+    return screens_acts_at_once(action) || action == ACT_SOS || action == ACT_EXIT ||
+           action == ACT_STILL_HERE;
+}
+
 /* The guidance controls: they change the visit; the app tells the engine. */
 static nav_request act_guidance(visit *v, int action)
 {

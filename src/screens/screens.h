@@ -120,6 +120,12 @@ typedef struct visit {
 /* 1 for the taps that act at once even with guidance on (its own controls). */
 int screens_acts_at_once(int action);
 
+/* 1 for the taps that act on the first touch even with guidance on: the
+ * guidance controls, and help that must be one tap away — SOS, Quick exit
+ * (a person being watched must not hear it announced first) and the
+ * "Still there?" prompt. */
+int screens_one_tap(int action);
+
 /* Empties v (sodium_memzero of the whole struct) and starts it again on
  * the language screen with an empty query. */
 void visit_wipe(visit *v);

@@ -330,4 +330,5 @@ void lay_idle_prompt(lay *b, int seconds)
     shift_down(b, p + 1, (b->H - y - lay_dp(b, S.prompt_top)) / 2);
 }
 
-const screen_ops screen_sos = { .build = build_sos, .usage = "sos", .first_lang = 1 };
+const screen_ops screen_sos = { .build = build_sos, .usage = "sos", .first_lang = 1,
+                                .speak_body = 1 };   /* guidance reads the numbers, digit by digit */
