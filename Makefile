@@ -59,7 +59,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
 
 MAINS      := src/main.c src/faro_pack.c
-KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c qr.c screens.c shelf.c \
+KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c qr.c screens.c shelf.c waker.c \
                 script.c search.c speech.c sync.c txt.c ui.c usb.c image.c) src/screens/*.c)
 TOOL_SRC   := $(wildcard $(addprefix src/,csv.c keypack.c lcheck.c pack_build.c publish.c sig_sign.c))
 COMMON_SRC := $(filter-out $(MAINS) $(KIOSK_SRC) $(TOOL_SRC),$(wildcard src/*.c))
@@ -169,7 +169,7 @@ cross-arm64: $(BUILD)/faro-pack
 # -fsanitize=thread into $(BUILD)/tsan, runs them, and ends with
 # "N passed, N failed" (a race report fails its test).  Add a threaded
 # module's test to TSAN_TESTS.
-TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy test_speech test_image \
+TSAN_TESTS := test_log test_install test_usb test_sync test_state test_privacy test_speech test_image test_waker \
               $(patsubst tests/%.c,%,$(wildcard tests/test_shelf.c))
 TSAN       := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
 TSAN_OBJ   := $(LIBSRC:src/%.c=$(BUILD)/tsan/%.o)

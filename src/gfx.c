@@ -265,6 +265,15 @@ int gfx_driver_has_framebuffer(const char *driver)
     return 0;
 }
 
+int gfx_driver_sleeps(const char *driver)
+{
+    static const char *const sleepers[] = { "x11", "wayland", "windows", "cocoa" };
+    for (size_t i = 0; driver && i < sizeof sleepers / sizeof *sleepers; i++)
+        if (!strcmp(driver, sleepers[i]))
+            return 1;
+    return 0;
+}
+
 /* SDL reads the framebuffer hint when the software renderer asks for the
  * window's surface: "0" keeps X11 from building it through OpenGL (Mesa,
  * +95 MB); KMSDRM has no other way to make one, so there it must be "1". */

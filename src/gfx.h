@@ -19,6 +19,12 @@ struct SDL_Window;
  * a texture of a GL(ES) renderer.  NULL counts as 0. */
 int gfx_driver_has_framebuffer(const char *driver);
 
+/* 1 when SDL_WaitEventTimeout really sleeps on this video driver (x11,
+ * wayland, windows, cocoa); 0 where SDL 2.26 polls every millisecond
+ * instead (kmsdrm, offscreen, dummy): there the loop sleeps in a waker
+ * (waker.h).  NULL counts as 0. */
+int gfx_driver_sleeps(const char *driver);
+
 /* Creates the window's renderer the way its video driver allows: SDL's
  * software renderer on a plain framebuffer where the driver has one (no
  * Mesa loaded), else the software renderer over a GL-backed framebuffer,

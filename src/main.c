@@ -7,14 +7,15 @@
  *
  * Start-up gathers what the kiosk needs and carries on with whatever it
  * can get: the embedded default pack (always there), installed packs, the
- * locales (both through the shelf, shelf.h), the fonts, the configuration.  Each failure is logged and the
- * kiosk starts anyway.  The window loop sleeps in SDL_WaitEventTimeout
- * until input arrives or the idle reset is due, and draws only when the
- * app says something changed.  Headless runs draw with a software renderer
+ * locales (both through the shelf, shelf.h), the fonts, the
+ * configuration.  Each failure is logged and the kiosk starts anyway.  The
+ * window loop sleeps until input arrives or the app's next deadline (in
+ * SDL_WaitEventTimeout where SDL really sleeps, in a waker where it only
+ * polls: waker.h), and draws only when the app says something changed.  Headless runs draw with a software renderer
  * on a plain surface, with no video driver at all, on a virtual clock.
  *
- * Threads (POSIX threads throughout; SDL only wakes the window loop with
- * SDL_PushEvent): the UI thread owns the app; the USB watcher, the mirror
+ * Threads (POSIX threads throughout; kiosk_wake wakes the window loop with
+ * an SDL event and the waker's eventfd): the UI thread owns the app; the USB watcher, the mirror
  * worker and the shelf's thread hand their results over through k->lock
  * or through the shelf, and wake the loop; so does the picture thread
  * (image.h), through its own lock.
@@ -31,6 +32,7 @@
 #include "sync.h"
 #include "state.h"
 #include "usb.h"
+#include "waker.h"
 #include "loc.h"
 #include "log.h"
 #include "script.h"
@@ -75,6 +77,7 @@ typedef struct kiosk {
     int qhead, qlen;
     int sync_installed;                 /* set by the sync thread: packs changed */
     Uint32 wake_event;
+    waker *wk;                          /* the loop's sleep where SDL only polls (NULL: SDL's wait) */
     char fonts[CFG_PATH_MAX * 2];       /* the font folder in use */
     char locales[CFG_PATH_MAX * 2];     /* the shipped locale files */
     sync_ctx *sync;
@@ -161,24 +164,29 @@ static int mkdir_p(const char *dir)
     return (mkdir(p, 0700) == 0 || is_dir(p)) ? 0 : -1;
 }
 
-/* Called on the shelf's thread: a new generation is ready to take. */
-static void on_shelf_ready(void *user)
+/* Wakes the window loop from any thread: an SDL event for what it is, and
+ * the waker's eventfd where the loop sleeps in poll(2) instead of SDL. */
+static void kiosk_wake(kiosk *k)
 {
-    kiosk *k = user;
     if (k->wake_event != (Uint32)-1) {
         SDL_Event wake = { .type = k->wake_event };
         SDL_PushEvent(&wake);
     }
+    waker_wake(k->wk);
+}
+
+/* Called on the shelf's thread: a new generation is ready to take. */
+static void on_shelf_ready(void *user)
+{
+    kiosk *k = user;
+    kiosk_wake(k);
 }
 
 /* Called on the picture thread: a picture was decoded, draw again. */
 static void on_image_ready(void *user)
 {
     kiosk *k = user;
-    if (k->wake_event != (Uint32)-1) {
-        SDL_Event wake = { .type = k->wake_event };
-        SDL_PushEvent(&wake);
-    }
+    kiosk_wake(k);
 }
 
 /* Called by shelf_swap on the UI thread: the app moves to the new
@@ -391,10 +399,7 @@ static void on_usb(void *user, const usb_event *ev)
     else if (k->qlen < USB_QUEUE)
         k->queue[(k->qhead + k->qlen++) % USB_QUEUE] = m;
     pthread_mutex_unlock(&k->lock);
-    if (k->wake_event != (Uint32)-1) {
-        SDL_Event wake = { .type = k->wake_event };
-        SDL_PushEvent(&wake);
-    }
+    kiosk_wake(k);
 }
 
 /* Takes the queued events on the UI thread.  Returns 1 when a stick
@@ -430,10 +435,7 @@ static void on_sync_installed(void *user, const install_result *res)
     pthread_mutex_lock(&k->lock);       /* sync_installed is taken on the UI thread */
     k->sync_installed = 1;
     pthread_mutex_unlock(&k->lock);
-    if (k->wake_event != (Uint32)-1) {
-        SDL_Event wake = { .type = k->wake_event };
-        SDL_PushEvent(&wake);
-    }
+    kiosk_wake(k);
 }
 
 /* Starts the mirror worker when mirrors are configured. */
@@ -623,6 +625,21 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
     }
 }
 
+/* The next event, waiting at most wait ms (-1: until one comes).  Where
+ * SDL's own wait sleeps it is used; elsewhere (KMSDRM, offscreen) the loop
+ * sleeps in the waker and then asks SDL.  Nothing is lost between the two:
+ * input and wake-ups leave the waker's descriptors readable (waker.c). */
+static int wait_event(kiosk *k, SDL_Event *ev, long wait)
+{
+    if (!k->wk)
+        return wait < 0 ? SDL_WaitEvent(ev) : SDL_WaitEventTimeout(ev, (int)(wait > 0 ? wait : 1));
+    if (SDL_PollEvent(ev))
+        return 1;
+    if (waker_wait(k->wk, wait) < 0)
+        SDL_Delay(wait >= 0 && wait < 100 ? (Uint32)wait : 100);   /* poll failed: do not spin */
+    return SDL_PollEvent(ev);
+}
+
 static void print_first_frame(void)
 {
     struct timespec ts;
@@ -656,6 +673,11 @@ static int run_window(kiosk *k, const options *o)
     }
     int w, h, quit = 0, redraw = 1, first = 1;
     k->wake_event = SDL_RegisterEvents(1);
+    if (!gfx_driver_sleeps(SDL_GetCurrentVideoDriver())) {
+        k->wk = waker_new("/dev/input", err, sizeof err);
+        if (!k->wk)
+            log_msg("%s: the loop polls as SDL does", err);
+    }
     SDL_GetRendererOutputSize(r, &w, &h);
     app_resize(k->a, w, h);
     if (o->lang)
@@ -683,7 +705,7 @@ static int run_window(kiosk *k, const options *o)
         }
         long wait = app_animating(k->a) ? 16 : app_wait_ms(k->a, now);
         SDL_Event ev;
-        int got = wait < 0 ? SDL_WaitEvent(&ev) : SDL_WaitEventTimeout(&ev, (int)(wait > 0 ? wait : 1));
+        int got = wait_event(k, &ev, wait);
         while (got) {
             handle_event(k, &ev, &quit, &redraw);
             got = SDL_PollEvent(&ev);
@@ -695,6 +717,8 @@ static int run_window(kiosk *k, const options *o)
     gfx_forget();
     SDL_DestroyRenderer(r);
     SDL_DestroyWindow(win);
+    waker_free(k->wk);
+    k->wk = NULL;
     return 0;
 }
 

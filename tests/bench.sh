@@ -95,4 +95,15 @@ fi
 # utterances and articles read aloud), SDL's disk audio driver into /dev/null
 [ -x "$BUILD/tools/speechbench" ] && "$BUILD/tools/speechbench" 2>/dev/null
 
+# idle_wakeups_per_s: the window loop idle on the language screen on SDL's
+# offscreen driver (where SDL itself would poll every millisecond): context
+# switches of all the kiosk's threads over 5 s, from /proc
+SDL_VIDEODRIVER=offscreen "$FARO" --desktop >/dev/null 2>&1 &
+PID=$!
+sleep 2
+switches() { awk '/^(non)?voluntary_ctxt_switches/ { s += $2 } END { print s + 0 }' /proc/$PID/task/*/status; }
+s0=$(switches); sleep 5; s1=$(switches)
+kill $PID; wait $PID 2>/dev/null
+echo "$s0 $s1" | awk '{ printf "idle_wakeups_per_s: %.1f /s\n", ($2 - $1) / 5 }'
+
 exit 0

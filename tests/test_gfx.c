@@ -102,6 +102,9 @@ static void test_driver_table(void)
     CHECK(gfx_driver_has_framebuffer("kmsdrm") == 0, "KMSDRM has none: the framebuffer must go through GL");
     CHECK(gfx_driver_has_framebuffer("wayland") == 0, "wayland has none");
     CHECK(gfx_driver_has_framebuffer(NULL) == 0, "no driver");
+    CHECK(gfx_driver_sleeps("x11") == 1, "SDL sleeps in X11's wait");
+    CHECK(gfx_driver_sleeps("kmsdrm") == 0, "KMSDRM polls every millisecond: the waker sleeps instead");
+    CHECK(gfx_driver_sleeps("offscreen") == 0, "so does offscreen");
 }
 
 /* Draws an empty tree through the window's renderer, presents it and
