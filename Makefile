@@ -134,7 +134,7 @@ $(BUILD)/asan/tests/%: tests/%.c tests/check.h $(BUILD)/asan/embed.o $(ASAN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN) -Isrc $(CFLAGS) $< $(BUILD)/asan/embed.o $(ASAN_OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
 
 # helper programs for tests and bench (optimised, no sanitizers)
-$(BUILD)/tools/%: tests/tools/%.c $(OBJ) $(BUILD)/obj/embed.o | $(BUILD)/tools
+$(BUILD)/tools/%: tests/tools/%.c tests/tools/benchclock.h $(OBJ) $(BUILD)/obj/embed.o | $(BUILD)/tools
 	$(CC) $(ALL_CFLAGS) $(OPT) -Isrc $(CFLAGS) $< $(BUILD)/obj/embed.o $(OBJ) -o $@ $(PKG_LIBS) $(LDFLAGS)
 
 $(BUILD)/obj $(BUILD)/asan $(BUILD)/asan/tests $(BUILD)/tools:

@@ -321,29 +321,42 @@ static void *install_thread(void *arg)
     return NULL;
 }
 
+/* Starts site.faro's install on a thread and returns once it is copying
+ * (held there until blocked_install_finish). */
+static void blocked_install_start(struct blocker *b, pthread_t *th)
+{
+    pthread_mutex_init(&b->mu, NULL);
+    pthread_cond_init(&b->cv, NULL);
+    CHECK(pthread_create(th, NULL, install_thread, b) == 0, "thread");
+    pthread_mutex_lock(&b->mu);
+    while (!b->copying)
+        pthread_cond_wait(&b->cv, &b->mu);
+    pthread_mutex_unlock(&b->mu);
+}
+
+/* Lets the held install finish and waits for it. */
+static void blocked_install_finish(struct blocker *b, pthread_t th)
+{
+    pthread_mutex_lock(&b->mu);
+    b->release = 1;
+    pthread_cond_broadcast(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+    pthread_join(th, NULL);
+    pthread_mutex_destroy(&b->mu);
+    pthread_cond_destroy(&b->cv);
+}
+
 static void test_remove_busy(installer *in)
 {
     char err[FARO_MAX_ERRLEN];
     struct blocker b = { .in = in };
     pthread_t th;
-    pthread_mutex_init(&b.mu, NULL);
-    pthread_cond_init(&b.cv, NULL);
-    CHECK(pthread_create(&th, NULL, install_thread, &b) == 0, "thread");
-    pthread_mutex_lock(&b.mu);
-    while (!b.copying)
-        pthread_cond_wait(&b.cv, &b.mu);
-    pthread_mutex_unlock(&b.mu);
+    blocked_install_start(&b, &th);
     CHECK(install_remove(in, "org.test.extra", err, sizeof err) == FARO_EBUSY, "busy while installing");
     CHECK_CONTAINS(err, "in progress");
     CHECK(access(P("data/packs/org.test.extra.faro"), F_OK) == 0, "nothing removed");
-    pthread_mutex_lock(&b.mu);
-    b.release = 1;
-    pthread_cond_broadcast(&b.cv);
-    pthread_mutex_unlock(&b.mu);
-    pthread_join(th, NULL);
+    blocked_install_finish(&b, th);
     CHECK(install_remove(in, "org.test.extra", err, sizeof err) == 0, "removed after: %s", err);
-    pthread_mutex_destroy(&b.mu);
-    pthread_cond_destroy(&b.cv);
 }
 
 
@@ -410,13 +423,7 @@ static void test_console_remove_busy(state *db, installer *in)
     /* an install starts and holds its copy, as a big pack from a stick would */
     struct blocker b = { .in = in };
     pthread_t th;
-    pthread_mutex_init(&b.mu, NULL);
-    pthread_cond_init(&b.cv, NULL);
-    CHECK(pthread_create(&th, NULL, install_thread, &b) == 0, "thread");
-    pthread_mutex_lock(&b.mu);
-    while (!b.copying)
-        pthread_cond_wait(&b.cv, &b.mu);
-    pthread_mutex_unlock(&b.mu);
+    blocked_install_start(&b, &th);
     CHECK(tap_on(a, "Yes, do it", ms) == 0, "confirmed");
     CHECK(shows(a, "The kiosk is busy installing a pack"), "the console says it is busy");
     CHECK(access(P("data/packs/org.test.busy.faro"), F_OK) == 0, "nothing removed yet");
@@ -425,17 +432,11 @@ static void test_console_remove_busy(state *db, installer *in)
     app_tick(a, ms += 1100);            /* still copying: the retry is refused again, quietly */
     CHECK(shows(a, "The kiosk is busy installing a pack"), "still busy, still says so");
     CHECK(tap_on(a, "Status", ms) == 0 && app_screen(a) == SCR_ADMIN, "the screen keeps working meanwhile");
-    pthread_mutex_lock(&b.mu);
-    b.release = 1;
-    pthread_cond_broadcast(&b.cv);
-    pthread_mutex_unlock(&b.mu);
-    pthread_join(th, NULL);
+    blocked_install_finish(&b, th);
     app_tick(a, ms += 1100);
     CHECK(access(P("data/packs/org.test.busy.faro"), F_OK) != 0, "removed on the retry after the install");
     CHECK(shows(a, "The pack org.test.busy was removed"), "the console says it was removed");
     CHECK(app_wait_ms(a, ms) > 1000, "no retry pending any more: %ld", app_wait_ms(a, ms));
-    pthread_mutex_destroy(&b.mu);
-    pthread_cond_destroy(&b.cv);
 done:
     app_free(a);
     store_free(st);

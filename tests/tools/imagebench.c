@@ -22,22 +22,10 @@
 #include "loc.h"
 #include "store.h"
 #include "txt.h"
+#include "benchclock.h"
 
 #define FRAMES 600
 #define DECODES 15
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static int activate_arg(app *a, const char *arg)
 {

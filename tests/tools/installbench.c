@@ -33,6 +33,7 @@
 #include "store.h"
 #include "txt.h"
 #include "usb.h"
+#include "benchclock.h"
 
 #include <SDL2/SDL.h>
 #include <pthread.h>
@@ -54,13 +55,6 @@ static char tmp[] = "/tmp/faro-installbench-XXXXXX";
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int stick_done;
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -14,23 +14,11 @@
 #include "loc.h"
 #include "store.h"
 #include "txt.h"
+#include "benchclock.h"
 
 extern const unsigned char faro_default_pack[], faro_default_pack_end[];
 
 #define FRAMES 600
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Taps the widget whose action argument is `arg`. */
 static int activate_arg(app *a, const char *arg)

@@ -33,6 +33,7 @@
 #include "state.h"
 #include "store.h"
 #include "txt.h"
+#include "benchclock.h"
 
 #define NLANGS     8
 #define NARTICLES  2500
@@ -119,19 +120,6 @@ static void sentence(char *buf, size_t cap, int l, int n, const char *end)
                                  words[l][next_rand() % (unsigned)nwords[l]]);
     if (used < cap)
         snprintf(buf + used, cap - used, "%s", end);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static int step_text(sqlite3_stmt *st, int n, const char *const *vals)

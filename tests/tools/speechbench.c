@@ -22,25 +22,13 @@
 #include "speech.h"
 #include "store.h"
 #include "txt.h"
+#include "benchclock.h"
 
 extern const unsigned char faro_default_pack[], faro_default_pack_end[];
 
 #define ROUNDS 40
 #define ARTICLES 12
 #define WAIT_MS 5000
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static long rss_kb(void)
 {

@@ -37,6 +37,7 @@
 #include "store.h"
 #include "txt.h"
 #include "ui.h"
+#include "benchclock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,13 +59,6 @@ static const char *const langs[] = { "am", "ar", "bn", "en", "es", "fa", "fr", "
 #define NLANGS 14
 
 static char root[256];
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 static long long file_bytes(const char *path)
 {
@@ -190,12 +184,6 @@ static void make_kiosk(sig_seckey *sk)
              "printf 'scope org.example.*\\n' > '%s/data/keys/k.scope'", root, pub, root, root);
     if (system(cmd) != 0)
         die("kiosk", cmd);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 /* Arrival of pack v to its words on the rebuilt home screen, in ms. */

@@ -18,6 +18,7 @@
  * before timing (that is start-up, not layout).  Run from the repo root.
  */
 #include "txt.h"
+#include "benchclock.h"
 
 #include <SDL.h>
 #include <stdio.h>
@@ -111,13 +112,6 @@ static void make_article(article *a, const char **vocab, size_t nvocab, int rtl)
     }
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static txt_params body(const char *text, int rtl)
 {
     txt_params p;
@@ -157,12 +151,6 @@ static void draw_article(txt_ctx *t, SDL_Renderer *r, const article *a, int rtl,
         if (y + ph > 0) txt_draw(t, r, &p, (SCREEN_W - COLUMN) / 2, y, (txt_color){ 30, 30, 30, 255 });
         y += ph + PX;
     }
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static double scroll_p99(txt_ctx *t, const article *a, int height)
