@@ -35,6 +35,7 @@
 #include "waker.h"
 #include "loc.h"
 #include "log.h"
+#include "notify.h"
 #include "script.h"
 #include "store.h"
 #include "txt.h"
@@ -625,6 +626,23 @@ static void handle_event(kiosk *k, const SDL_Event *ev, int *quit, int *redraw)
     }
 }
 
+/* systemd's watchdog, fed from the frame loop: a loop that hangs stops
+ * feeding it and systemd restarts the kiosk (WatchdogSec in the unit). */
+typedef struct watchdog { long every_ms; uint64_t last; } watchdog;
+
+/* Pings when due; returns the wait shortened so the next ping is on time. */
+static long feed_watchdog(watchdog *wd, uint64_t now, long wait)
+{
+    if (wd->every_ms <= 0)
+        return wait;
+    if (now - wd->last >= (uint64_t)wd->every_ms) {
+        notify_send("WATCHDOG=1");
+        wd->last = now;
+    }
+    long next = (long)(wd->last + (uint64_t)wd->every_ms - now);
+    return wait < 0 || wait > next ? next : wait;
+}
+
 /* The next event, waiting at most wait ms (-1: until one comes).  Where
  * SDL's own wait sleeps it is used; elsewhere (KMSDRM, offscreen) the loop
  * sleeps in the waker and then asks SDL.  Nothing is lost between the two:
@@ -672,6 +690,7 @@ static int run_window(kiosk *k, const options *o)
         return 1;
     }
     int w, h, quit = 0, redraw = 1, first = 1;
+    watchdog wd = { notify_watchdog_ms(), 0 };
     k->wake_event = SDL_RegisterEvents(1);
     if (!gfx_driver_sleeps(SDL_GetCurrentVideoDriver())) {
         k->wk = waker_new("/dev/input", err, sizeof err);
@@ -696,6 +715,7 @@ static int run_window(kiosk *k, const options *o)
                 start_usb(k);
                 start_sync(k);
                 start_index(k);
+                notify_send("READY=1");
             }
             first = 0;
         }
@@ -704,6 +724,7 @@ static int run_window(kiosk *k, const options *o)
             privacy_scrub_after_visit();
         }
         long wait = app_animating(k->a) ? 16 : app_wait_ms(k->a, now);
+        wait = feed_watchdog(&wd, now, wait);
         SDL_Event ev;
         int got = wait_event(k, &ev, wait);
         while (got) {
