@@ -45,6 +45,7 @@ DEBS := pkg-config libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libj
         libopusfile-dev libogg-dev espeak-ng
 TEST_DEBS := unicode-data xvfb xauth nginx minisign zbar-tools sqlite3 fonts-noto-core strace \
              opus-tools sox espeak-ng
+RUN_FILES := /usr/bin/espeak-ng
 TEST_FILES := /usr/share/unicode/BidiCharacterTest.txt /usr/sbin/nginx /usr/bin/Xvfb /usr/bin/minisign \
               /usr/bin/zbarimg /usr/bin/sqlite3 /usr/bin/xauth /usr/bin/strace \
               /usr/bin/opusenc /usr/bin/sox /usr/bin/espeak-ng
@@ -85,6 +86,7 @@ all: $(BUILD)/faro $(BUILD)/faro-pack
 # ---- set-up: install what is missing (apt-get when root, else print the command) ----
 setup:
 	@missing=""; for p in $(PKGS); do pkg-config --exists $$p || missing="$$missing $$p"; done; \
+	for f in $(RUN_FILES); do [ -e $$f ] || missing="$$missing $$f"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "faro: missing libraries:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then \
