@@ -60,7 +60,7 @@ SAN      := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 ALL_CFLAGS = $(WARN) $(DEFS) $(PKG_CFLAGS) -MMD -MP
 
 MAINS      := src/main.c src/faro_pack.c
-KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c notify.c qr.c screens.c shelf.c waker.c \
+KIOSK_SRC  := $(wildcard $(addprefix src/,admin.c app.c cfg.c gfx.c kbd.c mdoc.c notify.c qr.c screens.c shelf.c timefloor.c waker.c \
                 script.c search.c speech.c sync.c txt.c ui.c usb.c image.c) src/screens/*.c)
 TOOL_SRC   := $(wildcard $(addprefix src/,csv.c keypack.c lcheck.c pack_build.c publish.c sig_sign.c))
 COMMON_SRC := $(filter-out $(MAINS) $(KIOSK_SRC) $(TOOL_SRC),$(wildcard src/*.c))

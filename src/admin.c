@@ -388,9 +388,14 @@ static void check_clock(const admin_env *e, admin_check *c)
     time_t t = (time_t)e->now_s;
     struct tm tm;
     int ok = e->now_s >= build_time() - 86400 && e->now_s < ADMIN_YEAR_2100;
+    int behind = e->floor_s > 0 && e->now_s < e->floor_s - 86400;
+    if (behind) {                       /* the detail is the date the clock should be past */
+        t = (time_t)e->floor_s;
+        ok = 0;
+    }
     if (localtime_r(&t, &tm))
-        strftime(c->detail, sizeof c->detail, "%Y-%m-%d %H:%M", &tm);
-    result(c, "admin.check.clock", ok, "admin.check.clock_fail");
+        strftime(c->detail, sizeof c->detail, behind ? "%Y-%m-%d" : "%Y-%m-%d %H:%M", &tm);
+    result(c, "admin.check.clock", ok, behind ? "admin.check.clock_behind" : "admin.check.clock_fail");
 }
 
 typedef struct image_walk { store *content; admin_check *c; int bad; } image_walk;

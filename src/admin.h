@@ -145,6 +145,7 @@ typedef struct admin_env {
     long now_s;
     store *content;            /* the packs shown (pictures); may be NULL: not checked */
     struct speech *speech;     /* the voice; NULL: speech not checked */
+    long floor_s;              /* the newest signed time seen (timefloor.h); 0: none */
 } admin_env;
 
 /*
@@ -155,7 +156,11 @@ typedef struct admin_env {
  *               verified (state_pack_seen): a changed byte fails; without a
  *               state database: not checked;
  *   fonts       every font file the text engine needs is in font_dir;
- *   clock       later than this program's build date, earlier than 2100;
+ *   clock       later than this program's build date, earlier than 2100,
+ *               and not behind the newest signed time seen (floor_s, a
+ *               day's slack): a board without a battery clock that booted
+ *               in 1970 or at its last shutdown fails with clock_behind
+ *               and the floor's date as the detail;
  *   images      every picture in the content's media tables decodes (the
  *               same decoder as the reader, imgdec.h); the first that does
  *               not is the detail;

@@ -36,6 +36,7 @@
 #include "app.h"
 #include "image.h"
 #include "log.h"
+#include "timefloor.h"
 #include "kbd.h"
 #include "usb.h"
 #include "speech.h"
@@ -100,15 +101,47 @@ struct app {
     void *before_search_user;
     speech *speech;                     /* the voice, borrowed; may be NULL */
     int guided;                         /* the engine was told guidance is on */
-    long wall_start;                    /* time(NULL) when the app started */
+    long wall_start;                    /* time(NULL) when the app started, moved up to the floor */
+    long sys_start;                     /* time(NULL) when the app started, as the system said */
+    long floor_s;                       /* the newest signed time seen (timefloor.h), 0: none */
     uint64_t ms_start, now_ms;          /* the caller's clock then and now */
 };
 
+static long elapsed_s(const app *a)
+{
+    return a->ms_start == UINT64_MAX ? 0 : (long)((a->now_ms - a->ms_start) / 1000);
+}
+
 /* Wall-clock seconds that follow the app's own clock: real time in the
- * window loop, virtual time under a script (PIN delays, usage days). */
+ * window loop, virtual time under a script (PIN delays, usage days, what
+ * is old).  Never behind the newest signed time seen (refresh_floor). */
 static long wall_s(const app *a)
 {
-    return a->wall_start + (long)((a->now_ms - a->ms_start) / 1000);
+    return a->wall_start + elapsed_s(a);
+}
+
+/* The system clock as it is, on the app's clock (the console's clock check). */
+static long system_s(const app *a)
+{
+    return a->sys_start + elapsed_s(a);
+}
+
+/* Takes the newest signed time of the packs shown (and the one kept in the
+ * state database) as the floor; a wall clock behind it moves up to it and
+ * goes on from there.  Runs when the store or the state database changes,
+ * never on a tap. */
+static void refresh_floor(app *a)
+{
+    long f = timefloor_of_store(a->st), kept = timefloor_get(a->console.db);
+    if (kept > f)
+        f = kept;
+    else if (f > kept)
+        timefloor_raise(a->console.db, f);
+    a->floor_s = f;
+    if (wall_s(a) < f) {
+        log_msg("clock: the system clock is behind the newest content; the kiosk counts from its date");
+        a->wall_start += f - wall_s(a);
+    }
 }
 
 /* Follows the caller's clock (the first time seen is the start). */
@@ -293,13 +326,14 @@ app *app_new(const cfg *c, store *st, loc_set *loc, txt_ctx *txt)
     a->w = c->width;
     a->h = c->height;
     a->idle_ms = c->idle_timeout_s * 1000;
-    a->wall_start = (long)time(NULL);
+    a->wall_start = a->sys_start = (long)time(NULL);
     a->cfg = c;
     a->ms_start = a->now_ms = UINT64_MAX;
     a->stale_days = c->stale_days;
     app_offer_languages(a, c);
     visit_wipe(&a->v);
     a->dirty = 1;
+    refresh_floor(a);
     return a;
 }
 
@@ -383,6 +417,7 @@ static screen_env make_env(const app *a)
     screen_env e = { .st = a->st, .loc = a->loc, .txt = a->txt, .lang = a->v.lang,
                      .offered = a->offered, .noffered = a->noffered, .stale_days = a->stale_days,
                      .today = wall_s(a) / 86400, .now_s = wall_s(a), .search_off = a->search_failed,
+                     .clock_s = system_s(a), .floor_s = a->floor_s,
                      .city = a->city, .usb = &a->usb, .visit = &a->v, .console = &a->console,
                      .cfg = a->cfg, .img = a->img,
                      .voice_off = a->speech && !speech_can_synthesise(a->speech) };
@@ -807,6 +842,7 @@ void app_set_admin(app *a, const app_admin_env *env)
     a->reload = env->reload;
     a->reload_user = env->reload_user;
     apply_admin_langs(a);
+    refresh_floor(a);
 }
 
 void app_set_locales(app *a, loc_set *loc)
@@ -920,6 +956,7 @@ void app_usb(app *a, const app_usb_msg *m, uint64_t ms)
 void app_set_store(app *a, store *st)
 {
     a->st = st;
+    refresh_floor(a);
     img_forget(a->img);                 /* the pictures came from the old store */
     /* the index is rebuilt off the UI thread (app_set_search_wait's owner)
      * and reopened on the next search */

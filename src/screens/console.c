@@ -210,8 +210,13 @@ static void status_tab(lay *b, const admin_status *st)
     admin_format_bytes(st->storage_total, c, sizeof c);
     loc_format(b->e->loc, b->lang, "admin.status.storage_value", v, sizeof v, "free", a, "total", c, NULL);
     lay_field(b, lay_str(b, "admin.status.storage"), st->storage_free >= 0 ? v : "?", 0);
-    time_utc(st->now_s, v, sizeof v);
+    time_utc(b->e->clock_s ? b->e->clock_s : st->now_s, v, sizeof v);
     lay_field(b, lay_str(b, "admin.status.clock"), v, 1);
+    if (b->e->floor_s > 0 && b->e->clock_s > 0 && b->e->clock_s < b->e->floor_s - 86400) {
+        time_utc(b->e->floor_s, a, sizeof a);
+        loc_format(b->e->loc, b->lang, "admin.status.clock_behind", v, sizeof v, "date", a, NULL);
+        lay_field(b, lay_str(b, "admin.status.clock_behind_title"), v, 0);
+    }
     uptime_field(b, st->uptime_s);
     sync_line(b);
     for (int i = 0; i < st->npacks; i++) {
@@ -566,7 +571,7 @@ static void self_check(console_visit *c, const screen_env *e)
 {
     admin_env env = { .data_dir = e->console ? e->console->data_dir : NULL,
                       .font_dir = e->console ? e->console->font_dir : NULL, .st = db_of(e),
-                      .now_s = e->now_s, .content = e->st,
+                      .now_s = e->clock_s ? e->clock_s : e->now_s, .floor_s = e->floor_s, .content = e->st,
                       .speech = e->console ? e->console->speech : NULL };
     c->failed = admin_selfcheck(&env, c->checks);
     c->checked = 1;

@@ -178,6 +178,8 @@ typedef struct screen_env {
     const visit *visit;                 /* query, keyboard, nationality, console; may be NULL */
     const console_env *console;         /* may be NULL */
     const cfg *cfg;                     /* the SOS screen's numbers; may be NULL */
+    long clock_s;                       /* the system clock as it is (now_s never runs behind floor_s) */
+    long floor_s;                       /* the newest signed time seen, 0: none (timefloor.h) */
     struct img_ctx *img;                /* article pictures (image.h); may be NULL */
 } screen_env;
 
