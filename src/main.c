@@ -42,6 +42,8 @@
 
 #include <SDL2/SDL.h>
 #include <sodium.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +81,7 @@ typedef struct kiosk {
     int sync_installed;                 /* set by the sync thread: packs changed */
     Uint32 wake_event;
     waker *wk;                          /* the loop's sleep where SDL only polls (NULL: SDL's wait) */
+    atomic_int stop;                    /* SIGTERM or SIGINT arrived: the window loop ends */
     char fonts[CFG_PATH_MAX * 2];       /* the font folder in use */
     char locales[CFG_PATH_MAX * 2];     /* the shipped locale files */
     sync_ctx *sync;
@@ -701,7 +704,7 @@ static int run_window(kiosk *k, const options *o)
     app_resize(k->a, w, h);
     if (o->lang)
         open_lang(k, o->lang);
-    while (!quit) {
+    while (!quit && !atomic_load(&k->stop)) {
         uint64_t now = SDL_GetTicks64();
         if (app_tick(k->a, now) || redraw) {
             gfx_draw_img(r, k->txt, k->img, app_tree(k->a));
@@ -743,6 +746,42 @@ static int run_window(kiosk *k, const options *o)
     return 0;
 }
 
+/* SIGTERM (systemd stopping the kiosk) and SIGINT end the window loop the
+ * normal way, so the exit path runs: the usage counts still in memory are
+ * written (state_close) and the visit's memory is freed.  The signals are
+ * blocked in every thread and taken here with sigwait, so nothing runs in
+ * a signal handler; the loop is woken through kiosk_wake. */
+static void *signal_thread(void *arg)
+{
+    kiosk *k = arg;
+    sigset_t set;
+    int sig;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    if (sigwait(&set, &sig) == 0) {
+        log_msg("stopping (signal %d)", sig);
+        atomic_store(&k->stop, 1);
+        kiosk_wake(k);
+    }
+    return NULL;
+}
+
+/* Blocks SIGTERM and SIGINT before any thread exists (threads inherit the
+ * mask) and starts the thread that takes them.  0 or -1. */
+static int catch_stop_signals(kiosk *k)
+{
+    sigset_t set;
+    pthread_t th;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 || pthread_create(&th, NULL, signal_thread, k) != 0)
+        return -1;
+    pthread_detach(th);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -779,6 +818,8 @@ int main(int argc, char **argv)
             rc = run_headless(&k, &o);
         }
     } else {
+        if (catch_stop_signals(&k) != 0)
+            log_msg("signals: SIGTERM will stop the kiosk without writing what is in memory");
         rc = run_window(&k, &o);
     }
     kiosk_close(&k);
