@@ -28,8 +28,7 @@
 
 #define FSIO_CHUNK (1 << 16)   /* bytes copied per read */
 
-/* The test hook: 0, or the errno the step must fail with. */
-static int fault(const char *step)
+int fsio_fault(const char *step)
 {
     const char *at = getenv("FARO_FAULT_AT");
     size_t n = strlen(step);
@@ -103,11 +102,11 @@ int fsio_commit(const char *tmp, const char *path, char *err, size_t errlen)
 {
     int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = fd < 0 ? -1 : 0, f;
     if (rc == 0)
-        rc = (f = fault("fsio.fsync")) ? injected(f) : fsync(fd);
+        rc = (f = fsio_fault("fsio.fsync")) ? injected(f) : fsync(fd);
     int e = errno;
     if (fd >= 0)
         close(fd);
-    if (rc == 0 && (rc = (f = fault("fsio.rename")) ? injected(f) : rename(tmp, path)) != 0)
+    if (rc == 0 && (rc = (f = fsio_fault("fsio.rename")) ? injected(f) : rename(tmp, path)) != 0)
         e = errno;
     if (rc != 0) {
         unlink(tmp);
@@ -127,9 +126,9 @@ static int write_tmp_at(int dirfd, const char *tmp, const void *data, size_t len
     int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode), f;
     if (fd < 0)
         return -1;
-    int rc = (f = fault("fsio.write")) ? injected(f) : fsio_write_all(fd, data, len);
+    int rc = (f = fsio_fault("fsio.write")) ? injected(f) : fsio_write_all(fd, data, len);
     if (rc == 0)
-        rc = (f = fault("fsio.fsync")) ? injected(f) : fsync(fd);
+        rc = (f = fsio_fault("fsio.fsync")) ? injected(f) : fsync(fd);
     int e = errno;
     if (close(fd) != 0 && rc == 0)
         return -1;
@@ -157,7 +156,7 @@ int fsio_write_at(int dirfd, const char *dir, const char *name, const void *data
         return faro_fail(err, errlen, FARO_ELIMIT, "%s: not a short file name", what);
     rc = write_tmp_at(dirfd, tmp, data, len, mode);
     if (rc == 0)
-        rc = (f = fault("fsio.rename")) ? injected(f) : renameat(dirfd, tmp, dirfd, name);
+        rc = (f = fsio_fault("fsio.rename")) ? injected(f) : renameat(dirfd, tmp, dirfd, name);
     if (rc != 0) {
         int e = errno;
         unlinkat(dirfd, tmp, 0);
@@ -208,7 +207,7 @@ int fsio_copy(const char *src, const char *dst, char *err, size_t errlen)
     char tmp[PATH_MAX];
     int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1, e;
     if (in >= 0 && (out = open_tmp(dst, tmp, sizeof tmp, 0644)) >= 0)
-        rc = (e = fault("fsio.write")) ? injected(e) : copy_fd(in, out);
+        rc = (e = fsio_fault("fsio.write")) ? injected(e) : copy_fd(in, out);
     e = errno;
     if (out >= 0 && close(out) != 0 && rc == 0)
         rc = -1, e = errno;

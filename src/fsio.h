@@ -52,6 +52,12 @@ int fsio_copy(const char *src, const char *dst, char *err, size_t errlen);
  */
 int fsio_sync_dir(const char *dir);
 
+/* The fault-injection hook every I/O step asks (tests only):
+ * FARO_FAULT_AT=<step> kills the process (SIGKILL) at that step;
+ * FARO_FAULT_AT=<step>:enospc or :eio makes it fail with that errno.
+ * Returns 0 (carry on) or the errno the step must fail with. */
+int fsio_fault(const char *step);
+
 /* Writes all len bytes to fd, again after EINTR and short writes.  Returns
  * 0, or -1 with errno set (a write that wrote nothing counts as failed). */
 int fsio_write_all(int fd, const void *data, size_t len);

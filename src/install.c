@@ -48,7 +48,7 @@
  *   Power cut before PLACED: install_open unlinks staging -> old set.
  *   Power cut after PLACED: new pack in place; install_open records it.
  *
- * Fault injection (tests only): FARO_FAULT_AT=<step> raises SIGKILL at that
+ * Fault injection (tests only, fsio_fault): FARO_FAULT_AT=<step> raises SIGKILL at that
  * step; FARO_FAULT_AT=<step>:enospc or :eio makes that step fail with that
  * error.  Steps: read (halfway through the source), copy (after the first
  * chunk is written), copy_fsync, verify, open, rename, dir_fsync, record,
@@ -67,7 +67,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,22 +152,6 @@ static int done(struct job *j, int why, const char *fmt, ...)
     j->res->why = why;
     j->res->code = why_codes[why];
     return j->res->code;
-}
-
-/* ---------------------------------------------------------------- faults */
-
-/* The test hook: 0, or the errno the step must fail with (SIGKILL for a kill). */
-static int fault(const char *step)
-{
-    const char *at = getenv("FARO_FAULT_AT");
-    size_t n = strlen(step);
-    if (!at || strncmp(at, step, n) != 0 || (at[n] != '\0' && at[n] != ':'))
-        return 0;
-    if (at[n] == '\0')
-        raise(SIGKILL);
-    if (strcmp(at + n, ":enospc") == 0)
-        return ENOSPC;
-    return EIO;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -519,7 +502,7 @@ static int room_for(struct job *j, unsigned long long size)
 
 static int write_all(int fd, const unsigned char *buf, size_t len)
 {
-    int e = fault("copy");
+    int e = fsio_fault("copy");
     if (e) {
         errno = e;
         return -1;
@@ -550,7 +533,7 @@ static int copy_bytes(struct job *j, int src, int out, unsigned long long size, 
     int broken = 0;
     while (copied < size) {
         size_t want = size - copied < INSTALL_CHUNK ? (size_t)(size - copied) : INSTALL_CHUNK;
-        if (!broken && copied + want >= size / 2 && fault("read"))
+        if (!broken && copied + want >= size / 2 && fsio_fault("read"))
             broken = 1, want = (size_t)(size / 2 - copied);
         ssize_t n = want ? read(src, buf, want) : 0;
         if (n < 0 && errno == EINTR)
@@ -603,7 +586,7 @@ static int copy_in(struct job *j)
         rc = done(j, INSTALL_CHANGED, "%s: changed while being copied", j->name);
         goto end;
     }
-    e = fault("copy_fsync");
+    e = fsio_fault("copy_fsync");
     if (e || fsync(out) != 0)
         rc = write_failed(j, e ? e : errno);
 end:
@@ -622,7 +605,7 @@ static int verify_staged(struct job *j)
 {
     char why[FARO_MAX_ERRLEN];
     int e;
-    if ((e = fault("verify")) != 0)
+    if ((e = fsio_fault("verify")) != 0)
         return write_failed(j, e);
     sig_hash_hex(j->hash, j->hash_hex);
     if (sig_verify_hash(&j->sig, &j->key->pk, j->hash, why, sizeof why) != 0)
@@ -716,7 +699,7 @@ static int check_staged(struct job *j, char *dest, size_t destlen)
     pack_close(p);                      /* the one open of the staged copy */
     if (rc != 0)
         return rc;
-    if ((rc = fault("open")) != 0)
+    if ((rc = fsio_fault("open")) != 0)
         return write_failed(j, rc);
     snprintf(dest, destlen, "%s/%s.faro", strcmp(m.type, "keys") == 0 ? j->in->keys : j->in->packs,
              m.id);
@@ -728,16 +711,16 @@ static int check_staged(struct job *j, char *dest, size_t destlen)
 static int place(struct job *j, const char *dest)
 {
     char dir[INSTALL_PATH_LEN + 128], err[FARO_MAX_ERRLEN];
-    int e = fault("rename");
+    int e = fsio_fault("rename");
     install_result *r = j->res;
     if (e || rename(j->staged, dest) != 0)
         return write_failed(j, e ? e : errno);
     snprintf(dir, sizeof dir, "%s", dest);
     *strrchr(dir, '/') = '\0';
-    if ((e = fault("dir_fsync")) != 0 || sync_dir(dir) != 0)
+    if ((e = fsio_fault("dir_fsync")) != 0 || sync_dir(dir) != 0)
         log_msg("install: %s: folder sync failed (%s); the pack is in place",
                 dir, strerror(e ? e : errno));
-    fault("record");
+    fsio_fault("record");
     if (j->in->st && state_pack_record(j->in->st, r->id, r->version, j->hash_hex) != 0) {
         j->in->unrecorded = 1;
         log_msg("install: could not record %s version %ld (recorded at next start)", r->id,
@@ -750,7 +733,7 @@ static int place(struct job *j, const char *dest)
             j->in->tr = t;
         }
     }
-    fault("done");
+    fsio_fault("done");
     return 0;
 }
 

@@ -179,18 +179,11 @@ static void kiosk_wake(kiosk *k)
     waker_wake(k->wk);
 }
 
-/* Called on the shelf's thread: a new generation is ready to take. */
-static void on_shelf_ready(void *user)
+/* Called on the shelf's thread (a new generation is ready to take) and on
+ * the picture thread (a picture was decoded): the loop must look again. */
+static void on_thread_ready(void *user)
 {
-    kiosk *k = user;
-    kiosk_wake(k);
-}
-
-/* Called on the picture thread: a picture was decoded, draw again. */
-static void on_image_ready(void *user)
-{
-    kiosk *k = user;
-    kiosk_wake(k);
+    kiosk_wake(user);
 }
 
 /* Called by shelf_swap on the UI thread: the app moves to the new
@@ -245,7 +238,7 @@ static shelf *open_shelf(kiosk *k)
     shelf_opts o = { .data_dir = is_dir(k->data) ? k->data : NULL, .locales_dir = k->locales,
                      .default_pack = faro_default_pack,
                      .default_len = (size_t)(faro_default_pack_end - faro_default_pack),
-                     .db = k->db, .on_ready = on_shelf_ready, .user = k };
+                     .db = k->db, .on_ready = on_thread_ready, .user = k };
     shelf *sh = shelf_open(&o, err, sizeof err);
     if (!sh)
         log_msg("%s", err);
@@ -327,7 +320,7 @@ static int kiosk_open(kiosk *k)
     k->a = app_new(&k->c, shelf_store(k->sh), shelf_locales(k->sh), k->txt);
     if (!k->a)
         return FARO_ENOMEM;
-    k->img = img_new(k->txt, on_image_ready, k);
+    k->img = img_new(k->txt, on_thread_ready, k);
     app_set_images(k->a, k->img);
     app_set_search_source(k->a, shelf_source, k);
     app_set_city(k->a, k->c.city);

@@ -152,14 +152,22 @@ static long long decode_all(OggOpusFile *of, int ch, int16_t *pcm, size_t cap,
     }
 }
 
+/* The container checked page by page, then opened as Opus: 0 with *of
+ * open (the caller frees it), or a negative code with err set. */
+static int open_checked(const void *bytes, size_t len, OggOpusFile **of, ogg_int64_t *total, int *ch,
+                        char *err, size_t errlen)
+{
+    int rc = check_container(bytes, len, err, errlen);
+    return rc ? rc : open_opus(bytes, len, of, total, ch, err, errlen);
+}
+
 int ogg_probe(const void *bytes, size_t len, double *seconds, int *channels,
               char *err, size_t errlen)
 {
     OggOpusFile *of = NULL;
     ogg_int64_t total = 0;
     int ch = 0;
-    int rc = check_container(bytes, len, err, errlen);
-    if (rc == 0) rc = open_opus(bytes, len, &of, &total, &ch, err, errlen);
+    int rc = open_checked(bytes, len, &of, &total, &ch, err, errlen);
     if (rc) return rc;
     long long frames = decode_all(of, ch, NULL, 0, err, errlen);
     op_free(of);
@@ -177,8 +185,7 @@ int ogg_decode(const void *bytes, size_t len, int16_t **pcm, size_t *frames, int
     int ch = 0;
     *pcm = NULL;
     *frames = 0;
-    int rc = check_container(bytes, len, err, errlen);
-    if (rc == 0) rc = open_opus(bytes, len, &of, &total, &ch, err, errlen);
+    int rc = open_checked(bytes, len, &of, &total, &ch, err, errlen);
     if (rc) return rc;
     size_t cap = (size_t)total;
     int16_t *buf = malloc(cap * ch * sizeof *buf);
